@@ -1,0 +1,43 @@
+# The project's commands. A fresh machine needs only python3 (3.10+), make and git.
+#   make report     build the HTML report under reports/ (installs first if needed)
+#   make test       run every test: unit, provenance, command line, nbval on the notebooks
+#   make lab        open JupyterLab on notebooks/ with the project's environment as the kernel
+#   make notebooks  re-execute the notebooks in place (refreshes the nbval baseline)
+#   make bench      run the benchmarks under benchmarks/
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PIP    := $(BIN)/python -m pip --disable-pip-version-check
+export PYTHONDONTWRITEBYTECODE := 1
+export MPLBACKEND := Agg
+
+.PHONY: install report test lab notebooks bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python 3.10 or newer is needed")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
+	touch $(STAMP)
+
+report: install
+	$(BIN)/guilin-report build
+
+test: install
+	$(BIN)/python -m pytest
+
+lab: install
+	$(BIN)/jupyter lab notebooks/
+
+notebooks: install
+	$(BIN)/python -m guilin_analysis.report refresh-notebooks
+
+bench: install
+	$(BIN)/python benchmarks/bench_load.py
+
+clean:
+	rm -rf reports/ .pytest_cache
