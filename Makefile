@@ -34,7 +34,7 @@ lab: install
 	$(BIN)/jupyter lab notebooks/
 
 notebooks: install
-	$(BIN)/python -m guilin_analysis.report refresh-notebooks
+	$(BIN)/guilin-report refresh-notebooks
 
 bench: install
 	$(BIN)/python benchmarks/bench_load.py

@@ -2,6 +2,7 @@
 
 The public API used by the notebooks, the command line and outside checks.
 """
+from .labels import label
 from .data import (
     DataValidationError,
     Problem,
@@ -14,6 +15,7 @@ from .data import (
 __all__ = [
     "DataValidationError",
     "Problem",
+    "label",
     "load_indicators",
     "load_reference",
     "load_report_text",

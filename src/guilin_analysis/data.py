@@ -23,10 +23,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .paths import DESCRIPTOR_NAME, data_path
+
+if TYPE_CHECKING:  # pandas is imported when a table is built, so validation alone starts fast
+    import pandas as pd
 
 INDICATORS = "report-indicators"
 REPORT_TEXT = "report-text"
@@ -298,6 +300,8 @@ def _check_provenance(data_dir, descriptor, prov, file, header, rows, by_name) -
 # ---------------------------------------------------------------- public API
 
 def _frame(columns: dict, res: dict) -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.DataFrame(columns)
     for f in res["schema"]["fields"]:
         if f["type"] == "number" and f["name"] in frame:

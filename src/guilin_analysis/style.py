@@ -21,14 +21,10 @@ Why a font from a Python package:
 * size: the wheel is ~15.5 MB, against ~85 MB for ``mplfonts``, which bundles several families.
 
 The ``.ttc`` holds ten faces (JP, KR, SC, TC, HK and their Mono variants) that share outlines
-but map characters to different glyphs (for example 直, 骨 and 复 differ between Japanese and
-Simplified Chinese). The SC face must be used so that Simplified Chinese glyph forms appear.
-matplotlib >= 3.11 registers every face of a collection (``FontManager.addfont`` walks
-``num_faces`` and ``findfont`` returns a ``FontPath`` that carries the face index), so the
-collection is registered in place and the SC face is picked by its family name. Older
-matplotlib versions only see face 0 (JP); for them :func:`register_fonts` extracts the SC face
-once with fontTools into a user cache folder (see :func:`cache_dir`), written atomically and
-reused afterwards. Nothing is ever written into site-packages.
+but map characters to different glyphs (养, 床 and 比 differ between Japanese and Simplified
+Chinese). matplotlib >= 3.11 (the project's minimum) registers every face of a collection and
+``findfont`` returns the face index, so the collection is registered in place, in memory, and
+the SC face is picked by its family name. Nothing is ever written into site-packages.
 
 Palette
 -------
@@ -46,11 +42,7 @@ Use
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib.resources
-import os
-import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -68,7 +60,6 @@ __all__ = [
     "PALETTE",
     "FontFile",
     "apply",
-    "cache_dir",
     "chart_style",
     "font_families",
     "rc_params",
@@ -100,10 +91,6 @@ PALETTE: list[str] = [
     "#F0E442",  # yellow
 ]
 
-#: Environment variable that overrides :func:`cache_dir`.
-CACHE_ENV = "GUILIN_ANALYSIS_CACHE_DIR"
-
-
 class FontFile(NamedTuple):
     """Where the CJK font matplotlib uses lives: a file and a face index within it."""
 
@@ -111,31 +98,12 @@ class FontFile(NamedTuple):
     face_index: int
 
 
-_lock = threading.Lock()
 _registered: FontFile | None = None
-_keep_open = contextlib.ExitStack()  # holds a temporary copy if the package is zipped
-
-
-def cache_dir() -> Path:
-    """Return the folder for files this module derives (only used on matplotlib < 3.11).
-
-    Takes ``$GUILIN_ANALYSIS_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/guilin-analysis``,
-    else ``~/.cache/guilin-analysis``. The folder is not created here.
-    """
-    override = os.environ.get(CACHE_ENV)
-    if override:
-        return Path(override).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base).expanduser() / "guilin-analysis"
 
 
 def _collection_path() -> Path:
     """Return a real file path of ``NotoSansCJK-Regular.ttc`` inside ``noto_cjk_sans_otc``."""
-    resource = importlib.resources.files(FONT_PACKAGE).joinpath(FONT_FILE)
-    if isinstance(resource, Path) and resource.is_file():
-        return resource
-    # Not on the file system (e.g. a zip import): use a temporary copy kept for the process.
-    return _keep_open.enter_context(importlib.resources.as_file(resource))
+    return Path(str(importlib.resources.files(FONT_PACKAGE).joinpath(FONT_FILE)))
 
 
 def _family_known(name: str) -> bool:
@@ -143,80 +111,28 @@ def _family_known(name: str) -> bool:
     return any(entry.name == name for entry in font_manager.fontManager.ttflist)
 
 
-def _collections_supported() -> bool:
-    """Return whether this matplotlib registers every face of a .ttc (>= 3.11)."""
-    return hasattr(font_manager, "FontPath")
-
-
-def _extract_sc_face(collection: Path, folder: Path) -> Path:
-    """Write the SC face of ``collection`` as a stand-alone .otf in ``folder``; return its path.
-
-    The file name carries a fingerprint of the source (size and modification time), so a new
-    font package version gives a new file; an existing file is reused without reading the
-    collection. The write goes to a temporary file in the same folder, then ``os.replace``, so
-    concurrent processes never see a half-written font.
-    """
-    stat = collection.stat()
-    tag = hashlib.sha256(f"{collection.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    target = folder / f"NotoSansCJKsc-Regular-{tag.hexdigest()[:12]}.otf"
-    if target.is_file():
-        return target
-    from fontTools.ttLib import TTCollection  # a matplotlib dependency; only needed here
-
-    folder.mkdir(parents=True, exist_ok=True)
-    with TTCollection(str(collection), lazy=True) as ttc:
-        face = ttc.fonts[_SC_FACE_INDEX]
-        family = face["name"].getDebugName(1)
-        if family != FONT_NAME:
-            raise RuntimeError(f"face {_SC_FACE_INDEX} of {collection} is {family!r}, "
-                               f"not {FONT_NAME!r}")
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".otf")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                face.save(out, reorderTables=False)
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-    return target
-
-
-def register_fonts(*, _force_extract: bool = False) -> FontFile:
+def register_fonts() -> FontFile:
     """Make :data:`FONT_NAME` available to matplotlib for this process; return where it is.
 
-    Takes nothing. Adds the Noto Sans CJK collection from the ``noto_cjk_sans_otc`` package to
+    Adds the Noto Sans CJK collection from the ``noto_cjk_sans_otc`` package to
     ``matplotlib.font_manager.fontManager`` (in memory only: matplotlib's on-disk font cache and
-    site-packages are left alone). On matplotlib < 3.11 the SC face is first extracted to
-    :func:`cache_dir` (once; later calls and later processes reuse the file).
-
-    Returns a :class:`FontFile` with the font file and the face index of the SC face in it
-    (``(…/NotoSansCJK-Regular.ttc, 2)``, or ``(<cache>/NotoSansCJKsc-Regular-….otf, 0)``).
+    site-packages are left alone) and checks that the family resolves to the SC face.
+    Returns ``FontFile(<site-packages>/noto_cjk_sans_otc/NotoSansCJK-Regular.ttc, 2)``.
     Idempotent: after the first call it only checks that the font manager still knows the font.
-    ``_force_extract`` is for tests: take the extraction route even on new matplotlib.
     """
     global _registered
-    if _registered is not None and not _force_extract and _family_known(FONT_NAME):
+    if _registered is not None and _family_known(FONT_NAME):
         return _registered
-    with _lock:
-        if _registered is not None and not _force_extract and _family_known(FONT_NAME):
-            return _registered
-        collection = _collection_path()
-        if _collections_supported() and not _force_extract:
-            if not _family_known(FONT_NAME):
-                font_manager.fontManager.addfont(str(collection))
-            found = font_manager.fontManager.findfont(
-                font_manager.FontProperties(family=FONT_NAME), fallback_to_default=False)
-            if getattr(found, "face_index", None) == _SC_FACE_INDEX:
-                _registered = FontFile(collection, _SC_FACE_INDEX)
-                return _registered
-        # Only face 0 is usable: give matplotlib a file holding just the SC face.
-        extracted = _extract_sc_face(collection, cache_dir() / "fonts")
-        font_manager.fontManager.addfont(str(extracted))
-        if not _family_known(FONT_NAME):
-            raise RuntimeError(f"matplotlib did not pick up {FONT_NAME!r} from {extracted}")
-        _registered = FontFile(extracted, 0)
-        return _registered
+    collection = _collection_path()
+    if not _family_known(FONT_NAME):
+        font_manager.fontManager.addfont(str(collection))
+    found = font_manager.fontManager.findfont(
+        font_manager.FontProperties(family=FONT_NAME), fallback_to_default=False)
+    if getattr(found, "face_index", None) != _SC_FACE_INDEX:
+        raise RuntimeError(f"{FONT_NAME!r} resolved to {found!r}, not face {_SC_FACE_INDEX} of "
+                           f"{collection}; matplotlib >= 3.11 is needed for font collections")
+    _registered = FontFile(collection, _SC_FACE_INDEX)
+    return _registered
 
 
 def _check_lang(lang: str) -> str:

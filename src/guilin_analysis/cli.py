@@ -1,0 +1,118 @@
+"""``guilin-report``: build the report, check the data, list the notebooks.
+
+Exit codes: 0 everything published (or the data is valid); 1 a notebook failed or the data is
+invalid; 2 a usage error (unknown option, language, notebook or parameter, or a value of
+the wrong type), reported before any kernel starts.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .paths import REPORTS_DIR
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="guilin-report", description=__doc__.split("\n\n")[0],
+                                     epilog="Exit codes: 0 all published; 1 a notebook failed or "
+                                            "the data is invalid; 2 usage error.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="execute the notebooks and publish HTML pages")
+    b.add_argument("--lang", default="all", help="zh, en or all (default: all)")
+    b.add_argument("--out", type=Path, default=REPORTS_DIR, help="output folder (default: reports/)")
+    b.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="notebooks run at once (default: the number of cores, %(default)s here)")
+    b.add_argument("--only", nargs="+", metavar="NAME", help="only these notebooks (01_eldercare or eldercare)")
+    b.add_argument("--force", action="store_true", help="run every notebook even if nothing changed")
+    b.add_argument("--data-dir", type=Path, help="a copy of the data package to use instead of data/")
+    b.add_argument("--timeout", type=float, help="seconds a cell may run before the notebook fails")
+    b.add_argument("--with-code", action="store_true", help="show the code cells in the pages")
+    b.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                   help="set a notebook parameter (checked against the notebooks' parameters)")
+    b.add_argument("--quiet", action="store_true", help="print only errors")
+
+    c = sub.add_parser("check", help="validate the data package and list its problems")
+    c.add_argument("--data-dir", type=Path, help="the data package (default: data/)")
+
+    sub.add_parser("list", help="show the notebooks and their parameters with defaults")
+
+    sub.add_parser("refresh-notebooks", help="re-execute the notebooks in place with their defaults "
+                                             "(the outputs nbval compares against)")
+    return parser
+
+
+def _build(args) -> int:
+    from .report import LANGUAGES, BuildOptions, UsageError, build
+
+    if args.lang == "all":
+        langs = LANGUAGES
+    elif args.lang in LANGUAGES:
+        langs = (args.lang,)
+    else:
+        raise UsageError(f"unknown language {args.lang!r}; choose from {', '.join(LANGUAGES)} or all")
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    if args.data_dir is not None and not args.data_dir.is_dir():
+        raise UsageError(f"--data-dir {args.data_dir} is not a folder")
+    options = BuildOptions(langs=langs, out=args.out, jobs=args.jobs, only=args.only, force=args.force,
+                           data_dir=args.data_dir, timeout=args.timeout, with_code=args.with_code,
+                           overrides=[tuple(p) for p in args.parameter], quiet=args.quiet)
+    return build(options)
+
+
+def _check(args) -> int:
+    from .data import validate
+
+    problems = validate(args.data_dir)
+    for problem in problems:
+        print(problem)
+    where = args.data_dir or "data/"
+    if problems:
+        print(f"{len(problems)} problems in {where}", file=sys.stderr)
+        return 1
+    print(f"{where}: valid")
+    return 0
+
+
+def _list(args) -> int:
+    from .report import declared_type, discover, notebook_parameters
+
+    for path in discover():
+        print(path.stem)
+        for name, spec in notebook_parameters(path).items():
+            help_text = f"  # {spec['help']}" if spec.get("help") else ""
+            print(f"    {name} = {spec['default']}  ({declared_type(spec)}){help_text}")
+    return 0
+
+
+def _refresh(args) -> int:
+    from .report import discover, refresh_notebook
+
+    for path in discover():
+        print(f"executing {path.name}", flush=True)
+        refresh_notebook(path)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from .report import UsageError
+
+    try:
+        return {"build": _build, "check": _check, "list": _list,
+                "refresh-notebooks": _refresh}[args.command](args)
+    except UsageError as err:
+        print(f"guilin-report: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("guilin-report: interrupted; published pages are unchanged", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

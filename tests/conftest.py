@@ -1,0 +1,23 @@
+"""Shared fixtures: a private copy of the data package that a test may break."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from guilin_analysis.paths import DATA_DIR
+
+INDICATORS_CSV = "indicators/report-indicators.csv"
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    """A copy of data/ in a temporary folder; the repository's own data is never touched."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+def rewrite(path, transform):
+    """Apply ``transform`` to the text of ``path`` (UTF-8) and write it back."""
+    path.write_text(transform(path.read_text(encoding="utf-8")), encoding="utf-8")
