@@ -341,6 +341,17 @@ def load_reference(name: str, data_dir: str | os.PathLike | None = None) -> pd.D
     return _load(name, data_dir)
 
 
+def unit_labels(resource: str = INDICATORS, data_dir: str | os.PathLike | None = None) -> dict[str, dict]:
+    """``{unit: {"en": English label, "multiplier": base units per printed unit}}`` of a table.
+
+    Read from the ``x-unit-labels`` of the table's ``unit`` field in the descriptor.
+    """
+    root = data_path(data_dir)
+    res = _resource(read_descriptor(root), resource, _shown(root / DESCRIPTOR_NAME))
+    unit = next(f for f in res["schema"]["fields"] if f["name"] == "unit")
+    return unit["x-unit-labels"]
+
+
 def load_report_text(data_dir: str | os.PathLike | None = None) -> str:
     """The report text, verbatim."""
     root = data_path(data_dir)

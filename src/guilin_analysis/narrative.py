@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import math
 import os
-from functools import lru_cache
 
-from .data import INDICATORS, read_descriptor
+from .data import unit_labels
 from .labels import label
-from .paths import data_path
 
 #: Figures shown on the report's index page, in this order.
 KEY_FIGURES = [
@@ -23,18 +21,6 @@ KEY_FIGURES = [
     "child_welfare.protection_workstations",
     "social_affairs.lottery.sales",
 ]
-
-
-@lru_cache(maxsize=8)
-def _unit_labels(root: str) -> dict[str, dict]:
-    descriptor = read_descriptor(root)
-    fields = next(r for r in descriptor["resources"] if r["name"] == INDICATORS)["schema"]["fields"]
-    return next(f for f in fields if f["name"] == "unit")["x-unit-labels"]
-
-
-def unit_labels(data_dir: str | os.PathLike | None = None) -> dict[str, dict]:
-    """``{unit: {"en": English label, "multiplier": base units per printed unit}}`` from the descriptor."""
-    return _unit_labels(str(data_path(data_dir)))
 
 
 def format_number(value: float, decimals: int | None = None) -> str:
@@ -62,7 +48,7 @@ def format_figure(value: float, unit: str, lang: str, qualifier: str = "exact",
     elif lang == "zh":
         text = f"{format_number(value, decimals)} {unit}"
     else:
-        info = unit_labels(data_dir)[unit]
+        info = unit_labels(data_dir=data_dir)[unit]
         base = value * info["multiplier"]
         if abs(base) >= 1_000_000:
             millions = base / 1_000_000
