@@ -1,8 +1,11 @@
 """guilin_analysis: load, check, derive, describe and draw the figures of one report.
 
-The public API used by the notebooks, the command line and outside checks.
+The public API used by the notebooks, the command line and outside checks. The analysis
+modules (metrics, audit, narrative, plots, tables, style) load on first use, so that the
+command line and the data checks start without importing pandas or matplotlib.
 """
-from .labels import label
+from importlib import import_module
+
 from .data import (
     DataValidationError,
     Problem,
@@ -11,14 +14,33 @@ from .data import (
     load_report_text,
     validate,
 )
+from .labels import label
 
-__all__ = [
-    "DataValidationError",
-    "Problem",
-    "label",
-    "load_indicators",
-    "load_reference",
-    "load_report_text",
-    "validate",
-]
 __version__ = "0.1.0"
+
+_LAZY = {
+    "derived_metrics": ("metrics", "derived_metrics"),
+    "audit": ("consistency", "audit"),
+    "summarize": ("narrative", "summarize"),
+    "sentence": ("narrative", "sentence"),
+    "key_findings": ("narrative", "key_findings"),
+    "title": ("narrative", "title"),
+    "heading": ("narrative", "heading"),
+    "method": ("narrative", "method"),
+    "plots": ("plots", None),
+    "tables": ("tables", None),
+    "style": ("style", None),
+}
+
+__all__ = ["DataValidationError", "Problem", "label", "load_indicators", "load_reference",
+           "load_report_text", "validate", *_LAZY]
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'guilin_analysis' has no attribute {name!r}")
+    module, attr = _LAZY[name]
+    loaded = import_module(f".{module}", __name__)
+    value = loaded if attr is None else getattr(loaded, attr)
+    globals()[name] = value
+    return value

@@ -43,6 +43,47 @@ LABELS: dict[str, dict[str, str]] = {
     "volunteering": {"zh": "志愿服务", "en": "Volunteering"},
     "child_welfare": {"zh": "未成年人保护与儿童福利", "en": "Child protection and welfare"},
     "social_affairs": {"zh": "殡葬、社会救助与福利彩票", "en": "Funerals, social assistance and the welfare lottery"},
+    # audit statuses
+    "audit_consistent": {"zh": "项一致", "en": "consistent"},
+    "audit_inconsistent": {"zh": "项不一致", "en": "inconsistent"},
+    "audit_ambiguous": {"zh": "项含义不明", "en": "ambiguous"},
+    "audit_unverifiable": {"zh": "项无法核对", "en": "unverifiable"},
+    # notebook pages
+    "key_findings": {"zh": "主要发现", "en": "Key findings"},
+    "sources_and_method": {"zh": "资料来源与方法", "en": "Sources and method"},
+    "derived_metrics": {"zh": "推算指标", "en": "Derived metrics"},
+    "formula": {"zh": "公式", "en": "Formula"},
+    "caveat": {"zh": "注意", "en": "Caveat"},
+    "check": {"zh": "核对项", "en": "Check"},
+    "explanation": {"zh": "说明", "en": "Explanation"},
+    "figures_used": {"zh": "所用报告数字", "en": "Figures used from the report"},
+    "reference_used": {"zh": "所用参考数据", "en": "Reference data used"},
+    "source": {"zh": "来源", "en": "Source"},
+    "nb.00_overview": {"zh": "概览：桂林市民政工作（2022年以来）", "en": "Overview: Guilin civil affairs since 2022"},
+    "nb.01_eldercare": {"zh": "养老服务", "en": "Eldercare"},
+    "nb.02_governance": {"zh": "基层治理与乡镇（街道）社工站", "en": "Grassroots governance and township social-work stations"},
+    "nb.03_volunteering": {"zh": "志愿服务", "en": "Volunteering"},
+    "nb.04_children_and_social_affairs": {"zh": "未成年人保护、殡葬与社会事务", "en": "Child protection, funerals and social affairs"},
+    "nb.05_data_audit": {"zh": "数据核对：报告是否自洽", "en": "Data audit: does the report agree with itself?"},
+    # questions (one heading each in the notebooks)
+    "q.sections": {"zh": "报告在各方面给出了多少数字？", "en": "How many figures does the report give on each theme?"},
+    "q.money": {"zh": "报告提到了哪些资金？", "en": "What sums of money does the report name?"},
+    "q.findings": {"zh": "各板块的主要数字是什么？", "en": "What are the main figures of each section?"},
+    "q.beds": {"zh": "全市有多少养老床位，机构床位占多少？", "en": "How many eldercare beds are there, and how many are in institutions?"},
+    "q.nursing": {"zh": "护理型床位占比是否达到国家目标？", "en": "Does the nursing-type bed share meet the national target?"},
+    "q.beds_per_older": {"zh": "按老年人口算，床位多还是少？", "en": "How many beds are there for the older population?"},
+    "q.home_care": {"zh": "居家养老服务覆盖了多少人？", "en": "How many people does home care reach?"},
+    "q.eldercare_money": {"zh": "养老资金用在哪里？", "en": "Where did the eldercare money go?"},
+    "q.committees": {"zh": "村（居）委员会覆盖了多少村和社区？", "en": "How many villages and communities have the required committees?"},
+    "q.stations": {"zh": "到底建成了多少乡镇（街道）社工站？", "en": "How many township social-work stations were actually built?"},
+    "q.station_output": {"zh": "每个社工站投入多少、服务多少？", "en": "What did each social-work station cost and deliver?"},
+    "q.volunteer_scale": {"zh": "志愿服务的规模有多大？", "en": "How large is volunteering?"},
+    "q.volunteer_growth": {"zh": "志愿服务增长了多少？", "en": "How much did volunteering grow?"},
+    "q.child_protection": {"zh": "未成年人保护工作站覆盖了多少乡镇（街道）？", "en": "How many townships have a juvenile-protection workstation?"},
+    "q.childrens_day": {"zh": "“六一”活动资助了多少儿童？", "en": "How many children did the Children's Day event help?"},
+    "q.funerals_assistance": {"zh": "殡葬、社会救助和福彩有哪些数字？", "en": "What figures are given for funerals, social assistance and the lottery?"},
+    "q.audit_overview": {"zh": "报告有多少处前后一致、多少处矛盾？", "en": "How often is the report consistent, and where does it contradict itself?"},
+    "q.audit_checks": {"zh": "每一项核对的结果", "en": "Every check and its result"},
     # qualifiers
     "exact": {"zh": "", "en": ""},
     "approx": {"zh": "约", "en": "about"},
@@ -55,3 +96,28 @@ def label(key: str, lang: str) -> str:
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {LANGUAGES}, not {lang!r}")
     return LABELS[key][lang]
+
+
+#: Units of the derived metrics, as shown to readers.
+METRIC_UNITS: dict[str, dict[str, str]] = {
+    "%": {"zh": "%", "en": "%"},
+    "张": {"zh": "张", "en": "beds"},
+    "个": {"zh": "个", "en": "units"},
+    "百分点": {"zh": "个百分点", "en": "percentage points"},
+    "张/千人": {"zh": "张/千人", "en": "beds per 1,000 residents"},
+    "张/百人": {"zh": "张/百人", "en": "beds per 100 people aged 60+"},
+    "元/户": {"zh": "元/户", "en": "yuan per household"},
+    "次/人": {"zh": "次/人", "en": "services per person"},
+    "元/个": {"zh": "元/个", "en": "yuan per station"},
+    "人次/个": {"zh": "人次/个", "en": "person-times per station"},
+    "元/人": {"zh": "元/人", "en": "yuan per child"},
+    "人/百人": {"zh": "人/百人", "en": "per 100 residents"},
+    "人/支": {"zh": "人/支", "en": "volunteers per team"},
+    "个/支": {"zh": "个/支", "en": "projects per team"},
+}
+
+
+def metric_unit(unit: str, lang: str) -> str:
+    """How a derived metric's unit reads in ``lang``."""
+    label("report_title", lang)
+    return METRIC_UNITS[unit][lang]

@@ -227,12 +227,14 @@ def figures(nb) -> list[bytes]:
 
 
 def title_of(nb, fallback: str) -> str:
-    """The first Markdown heading of a notebook, without the leading #."""
+    """The first Markdown heading of a notebook, written or generated, without the leading #."""
     for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("#"):
-                    return line.lstrip("#").strip()
+        texts = [cell.source] if cell.cell_type == "markdown" else [
+            out.get("data", {}).get("text/markdown", "") for out in cell.get("outputs", [])]
+        for text in texts:
+            for line in text.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
     return fallback
 
 
@@ -262,15 +264,32 @@ class Result:
 
 
 def run_job(job: Job) -> Result:
-    """Execute one notebook in a fresh kernel over IPC and stage its page, notebook and figures."""
+    """Execute one notebook in a fresh kernel over IPC and stage its page, notebook, figures and log."""
+    start = time.perf_counter()
+    job.staging.mkdir(parents=True, exist_ok=True)
+    executed = job.staging / f"{job.name}.ipynb"
+    log = job.staging / f"{job.name}.log"
+    # The kernel inherits this worker's stdout and stderr: send both to the notebook's log.
+    saved = [os.dup(1), os.dup(2)]
+    with open(log, "ab") as sink:
+        os.dup2(sink.fileno(), 1)
+        os.dup2(sink.fileno(), 2)
+    try:
+        return _run_job(job, executed, log, start)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        for fd, saved_fd in zip((1, 2), saved):
+            os.dup2(saved_fd, fd)
+            os.close(saved_fd)
+
+
+def _run_job(job: Job, executed: Path, log: Path, start: float) -> Result:
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
     from traitlets.config import Config
 
-    start = time.perf_counter()
-    job.staging.mkdir(parents=True, exist_ok=True)
-    executed = job.staging / f"{job.name}.ipynb"
     sockets = tempfile.mkdtemp(prefix="guilin-kernel-")
     config = Config()
     config.KernelManager.transport = "ipc"
@@ -287,7 +306,7 @@ def run_job(job: Job) -> Result:
         status, error = "failed", f"{type(err).__name__}: {err}".strip()
     finally:
         shutil.rmtree(sockets, ignore_errors=True)
-    files = {}
+    files = {f"logs/{job.name}.log": log}
     title = job.name
     if executed.exists():
         files[f"notebooks/{job.name}.ipynb"] = executed

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .data import chinese_number, load_indicators, load_report_text
+from .data import chinese_number, load_indicators, load_report_text, unit_labels
 from .metrics import derived_metrics
 from .narrative import format_figure, format_number
 
@@ -255,7 +255,7 @@ def _text_gaps(c: _Context) -> list[Check]:
         figs_en = ", ".join(c.fig(i, "en") for i in ids)
         zh = (f"一个段落以孤立的“{unit}，”开头，前一段最后的数字是{figs_zh}：原文在此处可能缺失了一句或一个数字，"
               f"前后的数字可能原本属于同一句。")
-        en = (f"A paragraph opens with a stray \"{unit}\" right after a paragraph ending with {figs_en}: "
+        en = (f"A paragraph opens with a stray unit \"{unit}\" ({unit_labels()[unit]['en']}) right after a paragraph ending with {figs_en}: "
               f"text or a number seems lost in publication, so the figures around the gap may belong together.")
         checks.append(Check(f"text_gap.paragraph_{n + 1}", "ambiguous", ids, zh, en))
     return checks

@@ -1,0 +1,68 @@
+"""Tables for readers: the tidy frames with translated headers and formatted figures.
+
+In: frames from :mod:`~guilin_analysis.data`, :mod:`~guilin_analysis.metrics` and
+:mod:`~guilin_analysis.audit`, and ``lang``. Out: small DataFrames ready to display, every
+header from :mod:`~guilin_analysis.labels`. The English tables carry no Chinese text except
+beside a translated proper name (the quotes stay in the data package).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .labels import label, metric_unit
+from .narrative import figure_text, format_figure, format_number
+
+
+def figures(indicators: pd.DataFrame, lang: str = "zh", section: str | None = None,
+            ids: list[str] | None = None) -> pd.DataFrame:
+    """The report's figures of a section (or by id): name, figure as printed, period, and (zh)
+    the verbatim quote. Notes stay in the data package: they quote Chinese terms."""
+    rows = indicators
+    if section is not None:
+        rows = rows[rows["section"] == section]
+    if ids is not None:
+        rows = rows.set_index("indicator_id").loc[ids].reset_index()
+    name = "name_zh" if lang == "zh" else "name_en"
+    frame = pd.DataFrame({
+        label("name", lang): rows[name].to_numpy(),
+        label("figure", lang): [figure_text(r, lang) for _, r in rows.iterrows()],
+        label("period", lang): rows["period"].to_numpy(),
+    })
+    if lang == "zh":
+        frame[label("quote", lang)] = rows["quote"].to_numpy()
+    return frame.set_index(label("name", lang))
+
+
+def metrics(derived: pd.DataFrame, ids: list[str], lang: str = "zh", decimals: int = 1) -> pd.DataFrame:
+    """Derived metrics by id: name, value with unit, formula and caveat in ``lang``."""
+    rows = derived.set_index("metric_id").loc[ids]
+    frame = pd.DataFrame({
+        label("name", lang): rows["name_zh" if lang == "zh" else "name_en"].to_numpy(),
+        label("value", lang): [f"{format_number(v, 0 if abs(v) >= 1000 else decimals)} {metric_unit(u, lang)}"
+                               for v, u in zip(rows["value"], rows["unit"])],
+        label("formula", lang): rows["formula"].to_numpy(),
+        label("caveat", lang): rows["caveat_zh" if lang == "zh" else "caveat"].to_numpy(),
+    })
+    return frame.set_index(label("name", lang))
+
+
+def checks(audit: pd.DataFrame, lang: str = "zh", status: str | None = None) -> pd.DataFrame:
+    """Audit checks (optionally of one status): status in ``lang`` and the explanation."""
+    rows = audit if status is None else audit[audit["status"] == status]
+    return pd.DataFrame({
+        label("status", lang): [label(f"audit_{s}", lang).removeprefix("项") for s in rows["status"]],
+        label("explanation", lang): rows["explanation_zh" if lang == "zh" else "explanation_en"].to_numpy(),
+        label("indicator_id", lang): rows["indicator_ids"].to_numpy(),
+    })
+
+
+def references(reference: pd.DataFrame, ids: list[str], lang: str = "zh") -> pd.DataFrame:
+    """Reference figures by id with their citation."""
+    rows = reference.set_index("figure_id").loc[ids]
+    return pd.DataFrame({
+        label("name", lang): rows["name_zh" if lang == "zh" else "name_en"].to_numpy(),
+        label("value", lang): [format_figure(v, u, lang, q, resource="reference-figures")
+                               for v, u, q in zip(rows["value"], rows["unit"], rows["qualifier"])],
+        label("period", lang): rows["period"].to_numpy(),
+        label("source", lang): rows["source"].to_numpy(),
+    })
