@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from .paths import REPORTS_DIR
+from .paths import NOTEBOOKS_DIR, REPORTS_DIR
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                    help="set a notebook parameter (checked against the notebooks' parameters)")
     b.add_argument("--quiet", action="store_true", help="print only errors")
+    b.add_argument("--notebooks-dir", type=Path, default=NOTEBOOKS_DIR,
+                   help="build another folder of numbered notebooks (default: notebooks/)")
 
     c = sub.add_parser("check", help="validate the data package and list its problems")
     c.add_argument("--data-dir", type=Path, help="the data package (default: data/)")
@@ -57,11 +59,13 @@ def _build(args) -> int:
         raise UsageError("--jobs must be at least 1")
     if args.timeout is not None and args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
-    if args.data_dir is not None and not args.data_dir.is_dir():
-        raise UsageError(f"--data-dir {args.data_dir} is not a folder")
+    for option, folder in (("--data-dir", args.data_dir), ("--notebooks-dir", args.notebooks_dir)):
+        if folder is not None and not folder.is_dir():
+            raise UsageError(f"{option} {folder} is not a folder")
     options = BuildOptions(langs=langs, out=args.out, jobs=args.jobs, only=args.only, force=args.force,
                            data_dir=args.data_dir, timeout=args.timeout, with_code=args.with_code,
-                           overrides=[tuple(p) for p in args.parameter], quiet=args.quiet)
+                           overrides=[tuple(p) for p in args.parameter], quiet=args.quiet,
+                           notebooks_dir=args.notebooks_dir.resolve())
     return build(options)
 
 
