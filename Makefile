@@ -38,6 +38,7 @@ notebooks: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_load.py
+	$(BIN)/python benchmarks/bench_build.py
 
 clean:
 	rm -rf reports/ .pytest_cache

@@ -42,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="show the notebooks and their parameters with defaults")
 
     sub.add_parser("refresh-notebooks", help="re-execute the notebooks in place with their defaults "
-                                             "(the outputs nbval compares against)")
+                                             "(the outputs nbval compares against) and refresh the "
+                                             "README's findings and chart")
     return parser
 
 
@@ -95,11 +96,14 @@ def _list(args) -> int:
 
 
 def _refresh(args) -> int:
-    from .report import discover, refresh_notebook
+    from .paths import REPO_ROOT
+    from .report import discover, refresh_notebook, refresh_readme
 
     for path in discover():
         print(f"executing {path.name}", flush=True)
         refresh_notebook(path)
+    print("refreshing the README's findings and chart", flush=True)
+    refresh_readme(REPO_ROOT / "README.md")
     return 0
 
 
