@@ -65,6 +65,10 @@ class _Context:
         row = self.table.loc[indicator_id]
         return format_figure(row["value"], row["unit"], lang, row["qualifier"], self.data_dir)
 
+    def figs(self, ids: list[str], lang: str) -> str:
+        """Several indicators as printed, listed the way ``lang`` lists them."""
+        return ("、" if lang == "zh" else ", ").join(self.fig(i, lang) for i in ids)
+
     def name(self, indicator_id: str, lang: str) -> str:
         return self.table.loc[indicator_id, "name_zh" if lang == "zh" else "name_en"]
 
@@ -230,12 +234,10 @@ def _shared_quotes(c: _Context) -> list[Check]:
         if len(group) < 2 or "分别" not in quote:
             continue
         ids = list(group.index)
-        figs_zh = "、".join(c.fig(i, "zh") for i in ids)
-        figs_en = " and ".join(c.fig(i, "en") for i in ids)
-        zh = (f"原文用“分别”列出{len(ids)}个增长率（{figs_zh}），却只有一个主语，"
-              f"另一项指的是什么无法确定。")
-        en = (f"The sentence lists {len(ids)} growth rates ({figs_en}) \"respectively\" but names only one "
-              f"subject (total volunteer hours), so what the other rate measures cannot be known.")
+        zh = (f"原文用“分别”列出{len(ids)}个数字（{c.figs(ids, 'zh')}），却只有一个主语，"
+              f"其余数字指的是什么无法确定。")
+        en = (f"The sentence lists {len(ids)} figures ({c.figs(ids, 'en')}) \"respectively\" but names only one "
+              f"subject, so what the others measure cannot be known.")
         checks.append(Check(f"respectively.{ids[0].rsplit('.', 1)[0]}", "ambiguous", ids, zh, en))
     return checks
 
@@ -251,11 +253,10 @@ def _text_gaps(c: _Context) -> list[Check]:
             continue
         before = paragraphs[n - 1]
         ids = [i for i in c.table.index if c.table.loc[i, "quote"] in before and c.table.loc[i, "unit"] == unit]
-        figs_zh = "、".join(c.fig(i, "zh") for i in ids)
-        figs_en = ", ".join(c.fig(i, "en") for i in ids)
-        zh = (f"一个段落以孤立的“{unit}，”开头，前一段最后的数字是{figs_zh}：原文在此处可能缺失了一句或一个数字，"
+        zh = (f"一个段落以孤立的“{unit}，”开头，前一段最后的数字是{c.figs(ids, 'zh')}：原文在此处可能缺失了一句或一个数字，"
               f"前后的数字可能原本属于同一句。")
-        en = (f"A paragraph opens with a stray unit \"{unit}\" ({unit_labels()[unit]['en']}) right after a paragraph ending with {figs_en}: "
+        en = (f"A paragraph opens with a stray unit \"{unit}\" ({unit_labels(data_dir=c.data_dir)[unit]['en']}) "
+              f"right after a paragraph ending with {c.figs(ids, 'en')}: "
               f"text or a number seems lost in publication, so the figures around the gap may belong together.")
         checks.append(Check(f"text_gap.paragraph_{n + 1}", "ambiguous", ids, zh, en))
     return checks
