@@ -90,15 +90,27 @@ def test_english_pages_are_english(built):
                 assert not bare_chinese(text), (path.name, bare_chinese(text))
 
 
+def _no_kernel_env(tmp_path) -> dict:
+    """An environment in which any kernel start fails: "python3" is a kernel that exits at once."""
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps(
+        {"argv": ["/bin/false", "{connection_file}"], "display_name": "no kernels", "language": "python"}))
+    return dict(os.environ, JUPYTER_PATH=str(tmp_path / "jupyter"))
+
+
 def test_no_op_rebuild_starts_no_kernel(built, tmp_path):
     out, _ = built
     before = snapshot(out)
-    # a kernel could not start with this runtime folder: the no-op must not need one
-    env = dict(os.environ, JUPYTER_RUNTIME_DIR="/dev/null/no-kernels")
+    env = _no_kernel_env(tmp_path)
     result = run("build", "--out", out, env=env)
     assert result.returncode == 0, result.stderr
     assert "nothing changed" in result.stderr
     assert snapshot(out) == before
+    # the trap is real: a build that does need a kernel fails in this environment
+    trapped = run("build", "--out", tmp_path / "trapped", "--only", "overview", "--lang", "en",
+                  "--timeout", "30", env=env)
+    assert trapped.returncode == 1 and "00_overview: failed" in trapped.stderr
 
 
 def test_invalid_data_changes_nothing(built, tmp_path):
