@@ -52,7 +52,7 @@ def test_build_publishes_every_page(built):
             assert entry["status"] == "ok" and entry["parameters"]["lang"] == lang
             assert entry["duration_s"] > 0 and len(entry["input_hash"]) == 64
             page = (out / lang / f"{name}.html").read_text(encoding="utf-8")
-            assert f'<html lang="{html_lang}">' in page
+            assert f'<html lang="{html_lang}">' in page and '<a href="index.html">' in page
             assert (out / lang / "notebooks" / f"{name}.ipynb").exists()
             assert (out / lang / "logs" / f"{name}.log").exists()
             assert list((out / lang / "figures").glob(f"{name}-*.png"))

@@ -128,16 +128,16 @@ def _eldercare(x: _Facts) -> dict[str, str]:
     if x.zh():
         return dict(zip(['beds', 'nursing', 'home_care', 'funding'], [
             f"全市养老服务床位{x.f('eldercare.beds.total')}，较2021年增长{x.f('eldercare.beds.total_growth')}，"
-            f"据此推算2021年约{x.m('eldercare.beds_2021_implied')}张。其中养老机构床位{x.f('eldercare.beds.institutional')}，"
+            f"据此推算2021年约{x.m('eldercare.beds_2021_implied')} 张。其中养老机构床位{x.f('eldercare.beds.institutional')}，"
             f"占全部床位的{x.m('eldercare.institutional_share_of_beds', 1)}%（全国为{x.m('china.institutional_share_of_beds', 1)}%）。",
             f"护理型床位{x.f('eldercare.beds.nursing')}，占养老机构床位的{x.m('eldercare.nursing_share_of_institutional_beds', 1)}%"
             f"（报告印为{x.f('eldercare.beds.nursing_share')}），{'高于' if gap >= 0 else '低于'}国家2025年"
-            f"{x.r('target.nursing_bed_share.2025')}的目标{format_number(abs(gap), 1)}个百分点。",
+            f"{x.r('target.nursing_bed_share.2025')}的目标{format_number(abs(gap), 1)} 个百分点。",
             f"居家养老政府购买服务签约老人{x.f('eldercare.home_care.contracted_elders')}，开展居家照料服务"
-            f"{x.f('eldercare.home_care.care_services')}（每位签约老人约{x.m('eldercare.care_services_per_contracted_elder', 1)}次），"
+            f"{x.f('eldercare.home_care.care_services')}（每位签约老人约{x.m('eldercare.care_services_per_contracted_elder', 1)} 次），"
             f"建立健康档案{x.f('eldercare.home_care.health_records')}。",
             f"投入养老服务资金{x.f('eldercare.funding.services')}；市本级福彩公益金{x.f('eldercare.funding.lottery_home_adaptation')}"
-            f"用于{x.f('eldercare.home_adaptation.households')}家庭的居家适老化改造，每户约{x.m('eldercare.lottery_funds_per_adapted_household')}元。",
+            f"用于{x.f('eldercare.home_adaptation.households')}家庭的居家适老化改造，每户约{x.m('eldercare.lottery_funds_per_adapted_household')} 元。",
         ]))
     return dict(zip(['beds', 'nursing', 'home_care', 'funding'], [
         f"Guilin had {x.f('eldercare.beds.total')} for older people, {x.f('eldercare.beds.total_growth')} more than in 2021, "
@@ -170,8 +170,8 @@ def _governance(x: _Facts) -> dict[str, str]:
             stations,
             f"社工站建设共投入资金{x.f('governance.social_work.funding')}，服务{x.f('governance.social_work.services')}，"
             f"入户走访{x.f('governance.social_work.home_visits')}，链接社会资源{x.f('governance.social_work.resources_linked')}；"
-            f"平均每站投入约{x.m('governance.social_work_funds_per_station_first')}元"
-            + ("" if same else f"（按{format_number(x.v(b))}个站则为{x.m('governance.social_work_funds_per_station_restated')}元）") + "。",
+            f"平均每站投入约{x.m('governance.social_work_funds_per_station_first')} 元"
+            + ("" if same else f"（按{format_number(x.v(b))} 个站则为{x.m('governance.social_work_funds_per_station_restated')} 元）") + "。",
         ]))
     stations = (f"The report gives {'one count of township social-work stations, ' + x.f(a) if same else 'two counts of township social-work stations, ' + format_number(x.v(a)) + ' and ' + format_number(x.v(b))}; "
                 f"against {townships} township-level units that is {x.m('governance.social_work_station_coverage_first', 1)}%"
@@ -192,8 +192,8 @@ def _volunteering(x: _Facts) -> dict[str, str]:
     if x.zh():
         return dict(zip(['scale', 'growth'], [
             f"全市统筹{x.f('volunteering.teams')}志愿服务队伍、{x.f('volunteering.registered_volunteers')}实名注册志愿者，"
-            f"相当于每百名常住人口{x.m('volunteering.registered_per_100_residents', 1)}人、每支队伍约{x.m('volunteering.volunteers_per_team')}人；"
-            f"发布志愿服务项目{x.f('volunteering.projects')}（每支队伍约{x.m('volunteering.projects_per_team', 1)}个）。",
+            f"相当于每百名常住人口{x.m('volunteering.registered_per_100_residents', 1)} 人、每支队伍约{x.m('volunteering.volunteers_per_team')} 人；"
+            f"发布志愿服务项目{x.f('volunteering.projects')}（每支队伍约{x.m('volunteering.projects_per_team', 1)} 个）。",
             f"报告称较2021年“分别”增长{x.f('volunteering.growth.first')}和{x.f('volunteering.growth.second')}，"
             f"但只给出一个主语（志愿服务总时长），两个增长率各指什么无法确定。",
         ]))
@@ -213,9 +213,9 @@ def _child_welfare(x: _Facts) -> dict[str, str]:
             f"{x.f('child_welfare.protection_workstations')}乡镇（街道）挂牌成立未保工作站，报告称占比{x.f('child_welfare.protection_workstations.share')}；"
             f"按参考数据重算为{x.m('child_welfare.protection_workstation_coverage', 1)}%。"
             f"{x.f('child_welfare.women_children_committees')}村（居）设立妇女儿童工作委员会，"
-            f"约占{x.m('governance.villages_and_communities')}个行政村和社区的{x.m('child_welfare.women_children_committee_coverage', 1)}%。",
+            f"约占{x.m('governance.villages_and_communities')} 个行政村和社区的{x.m('child_welfare.women_children_committee_coverage', 1)}%。",
             f"“六一”活动筹措{x.f('child_welfare.childrens_day.funds_raised')}，资助{x.n('child_welfare.childrens_day.children_aided')}名困境儿童，"
-            f"每人约{x.m('child_welfare.funds_per_child_aided')}元（两项均为约数）。",
+            f"每人约{x.m('child_welfare.funds_per_child_aided')} 元（两项均为约数）。",
         ]))
     return dict(zip(['protection', 'childrens_day'], [
         f"{x.n('child_welfare.protection_workstations')} township-level units have a juvenile-protection workstation; "
@@ -278,11 +278,13 @@ def _audit_summary(x: _Facts) -> dict[str, str]:
     parts = [f"{int(counts.get(s, 0))} {label('audit_' + s, x.lang)}" for s in
              ("consistent", "inconsistent", "ambiguous", "unverifiable")]
     if x.zh():
-        head = f"共{len(checks)}项核对：" + "，".join(parts) + "。不一致之处："
+        head = f"共{len(checks)}项核对：" + "，".join(parts) + "。"
+        lead = "不一致之处："
     else:
-        head = f"{len(checks)} checks: " + ", ".join(parts) + ". Where the report disagrees with itself:"
+        head = f"{len(checks)} checks: " + ", ".join(parts) + "."
+        lead = "Where the report disagrees with itself:"
     bullets = [f"- {t}" for t in checks.loc[checks["status"] == "inconsistent", text]]
-    return {"summary": head + "\n\n" + "\n".join(bullets)}
+    return {"summary": head, "conflicts": lead + "\n\n" + "\n".join(bullets)}
 
 
 _BUILDERS = {"general": _general, "eldercare": _eldercare, "governance": _governance,

@@ -30,7 +30,7 @@ def figures(indicators: pd.DataFrame, lang: str = "zh", section: str | None = No
     })
     if lang == "zh":
         frame[label("quote", lang)] = rows["quote"].to_numpy()
-    return frame.set_index(label("name", lang))
+    return frame
 
 
 def metrics(derived: pd.DataFrame, ids: list[str], lang: str = "zh", decimals: int = 1) -> pd.DataFrame:
@@ -38,12 +38,29 @@ def metrics(derived: pd.DataFrame, ids: list[str], lang: str = "zh", decimals: i
     rows = derived.set_index("metric_id").loc[ids]
     frame = pd.DataFrame({
         label("name", lang): rows["name_zh" if lang == "zh" else "name_en"].to_numpy(),
-        label("value", lang): [f"{format_number(v, 0 if abs(v) >= 1000 else decimals)} {metric_unit(u, lang)}"
-                               for v, u in zip(rows["value"], rows["unit"])],
+        label("value", lang): [_metric_value(v, u, lang, decimals) for v, u in zip(rows["value"], rows["unit"])],
         label("formula", lang): rows["formula"].to_numpy(),
         label("caveat", lang): rows["caveat_zh" if lang == "zh" else "caveat"].to_numpy(),
     })
-    return frame.set_index(label("name", lang))
+    return frame
+
+
+def _metric_value(value: float, unit: str, lang: str, decimals: int) -> str:
+    places = 0 if abs(value) >= 1000 or float(value).is_integer() else decimals
+    number = format_number(value, places)
+    return f"{number}%" if unit == "%" else f"{number} {metric_unit(unit, lang)}"
+
+
+def show(frame: pd.DataFrame):
+    """A table for reading in a notebook or report page: every cell in full, no row numbers,
+    left-aligned, and text escaped (a note holding markup shows as text, never runs)."""
+    import hashlib
+
+    styler = (frame.style.hide(axis="index").format(escape="html")
+              .set_properties(**{"text-align": "left", "vertical-align": "top"})
+              .set_table_styles([{"selector": "th", "props": "text-align: left;"}]))
+    # a stable id, so the committed outputs do not change from run to run
+    return styler.set_uuid(hashlib.sha256(frame.to_csv().encode()).hexdigest()[:12])
 
 
 def checks(audit: pd.DataFrame, lang: str = "zh", status: str | None = None) -> pd.DataFrame:
