@@ -217,7 +217,8 @@ def _full_coverage(c: _Context) -> list[Check]:
 def _lower_bounds(c: _Context) -> list[Check]:
     checks = []
     for i in c.table.index[c.table["qualifier"] == "more_than"]:
-        if i.endswith(".restated") or c.table.loc[i, "unit"] == "户":
+        # 以上 ("or more") states a criterion such as a household threshold, not an inexact figure
+        if i.endswith(".restated") or "以上" in c.table.loc[i, "quote"]:
             continue
         zh = f"“{c.name(i, 'zh')}”只给出下限（{c.fig(i, 'zh')}），确切数字无法核对。"
         en = f"{c.name(i, 'en')} is given only as a lower bound ({c.fig(i, 'en')}); the exact figure cannot be checked."
