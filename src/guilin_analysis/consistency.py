@@ -24,9 +24,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .data import chinese_number, load_indicators, load_report_text, unit_labels
-from .metrics import derived_metrics
-from .narrative import format_figure, format_number
+from .data import chinese_number, load_report_text, unit_labels
+from .narrative import Figures, format_number
 
 STATUSES = ("consistent", "inconsistent", "ambiguous", "unverifiable")
 
@@ -46,34 +45,19 @@ class Check:
                 "explanation_zh": self.explanation_zh, "explanation_en": self.explanation_en}
 
 
-class _Context:
-    """The figures, metrics and text one audit reads, with formatting shortcuts."""
+class _Context(Figures):
+    """:class:`~guilin_analysis.narrative.Figures` with the report text, as one audit reads them."""
 
     def __init__(self, data_dir):
-        self.data_dir = data_dir
-        self.table = load_indicators(data_dir).set_index("indicator_id")
-        self.metrics = derived_metrics(data_dir).set_index("metric_id")
+        super().__init__(data_dir)
         self.text = load_report_text(data_dir)
 
     def has(self, *ids: str) -> bool:
         return all(i in self.table.index for i in ids)
 
-    def value(self, indicator_id: str) -> float:
-        return float(self.table.loc[indicator_id, "value"])
-
-    def fig(self, indicator_id: str, lang: str) -> str:
-        row = self.table.loc[indicator_id]
-        return format_figure(row["value"], row["unit"], lang, row["qualifier"], self.data_dir)
-
     def figs(self, ids: list[str], lang: str) -> str:
         """Several indicators as printed, listed the way ``lang`` lists them."""
         return ("、" if lang == "zh" else ", ").join(self.fig(i, lang) for i in ids)
-
-    def name(self, indicator_id: str, lang: str) -> str:
-        return self.table.loc[indicator_id, "name_zh" if lang == "zh" else "name_en"]
-
-    def metric(self, metric_id: str) -> float:
-        return float(self.metrics.loc[metric_id, "value"])
 
 
 def _decimals(value: float) -> int:

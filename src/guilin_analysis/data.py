@@ -22,6 +22,7 @@ import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,15 +74,25 @@ def _shown(path: Path) -> str:
 
 # ---------------------------------------------------------------- descriptor
 
+@lru_cache(maxsize=16)
+def _parse_descriptor(path: str, mtime_ns: int, size: int) -> dict:
+    """Parse a descriptor once per version of the file (the stat values are the cache key)."""
+    return json.loads(Path(path).read_text(encoding="utf-8-sig"))
+
+
 def read_descriptor(data_dir: str | os.PathLike | None = None) -> dict:
-    """Return the parsed ``datapackage.json`` of ``data_dir``, or raise DataValidationError."""
+    """Return the parsed ``datapackage.json`` of ``data_dir``, or raise DataValidationError.
+
+    The dict is shared between calls while the file is unchanged: read it, never modify it.
+    """
     path = data_path(data_dir) / DESCRIPTOR_NAME
     if not path.is_file():
         raise DataValidationError([Problem(_shown(path), None, None,
                                            "the data package descriptor is missing; "
                                            "data_dir must point at a folder holding datapackage.json")])
+    stat = path.stat()
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
+        return _parse_descriptor(str(path), stat.st_mtime_ns, stat.st_size)
     except UnicodeDecodeError as err:
         raise DataValidationError([Problem(_shown(path), None, None,
                                            f"the descriptor is not UTF-8 ({err.reason})")]) from None

@@ -44,10 +44,10 @@ LABELS: dict[str, dict[str, str]] = {
     "child_welfare": {"zh": "未成年人保护与儿童福利", "en": "Child protection and welfare"},
     "social_affairs": {"zh": "殡葬、社会救助与福利彩票", "en": "Funerals, social assistance and the welfare lottery"},
     # audit statuses
-    "audit_consistent": {"zh": "项一致", "en": "consistent"},
-    "audit_inconsistent": {"zh": "项不一致", "en": "inconsistent"},
-    "audit_ambiguous": {"zh": "项含义不明", "en": "ambiguous"},
-    "audit_unverifiable": {"zh": "项无法核对", "en": "unverifiable"},
+    "audit_consistent": {"zh": "一致", "en": "consistent"},
+    "audit_inconsistent": {"zh": "不一致", "en": "inconsistent"},
+    "audit_ambiguous": {"zh": "含义不明", "en": "ambiguous"},
+    "audit_unverifiable": {"zh": "无法核对", "en": "unverifiable"},
     # notebook pages
     "key_findings": {"zh": "主要发现", "en": "Key findings"},
     "sources_and_method": {"zh": "资料来源与方法", "en": "Sources and method"},

@@ -84,36 +84,57 @@ def key_figures(lang: str, data_dir: str | os.PathLike | None = None) -> list[tu
 SECTIONS = ("general", "eldercare", "governance", "volunteering", "child_welfare", "social_affairs")
 
 
-class _Facts:
-    """Figures, metrics and audit of one data package, formatted for one language."""
+class Figures:
+    """The indicators and derived metrics of one data package, indexed by id, loaded once.
 
-    def __init__(self, lang: str, data_dir):
-        from .data import load_indicators, load_reference
+    Shared by the narrative and the audit: both read figures and metrics by id and format
+    them for a language.
+    """
+
+    def __init__(self, data_dir):
+        from .data import load_indicators
         from .metrics import derived_metrics
 
-        label("report_title", lang)  # rejects an unknown language early
-        self.lang, self.data_dir = lang, data_dir
+        self.data_dir = data_dir
         self.table = load_indicators(data_dir).set_index("indicator_id")
         self.metrics = derived_metrics(data_dir).set_index("metric_id")
+
+    def value(self, indicator_id: str) -> float:
+        return float(self.table.loc[indicator_id, "value"])
+
+    def metric(self, metric_id: str) -> float:
+        return float(self.metrics.loc[metric_id, "value"])
+
+    def fig(self, indicator_id: str, lang: str, with_unit: bool = True) -> str:
+        """An indicator as printed, for ``lang``; ``with_unit=False`` for a sentence naming the unit."""
+        return figure_text(self.table.loc[indicator_id], lang, self.data_dir, with_unit=with_unit)
+
+    def name(self, indicator_id: str, lang: str) -> str:
+        return self.table.loc[indicator_id, "name_zh" if lang == "zh" else "name_en"]
+
+
+class _Facts(Figures):
+    """:class:`Figures` with the reference figures, bound to one language for the sentences."""
+
+    def __init__(self, lang: str, data_dir):
+        from .data import load_reference
+
+        label("report_title", lang)  # rejects an unknown language early
+        super().__init__(data_dir)
+        self.lang = lang
         self.reference = load_reference("reference-figures", data_dir).set_index("figure_id")
 
     def f(self, indicator_id: str) -> str:
         """An indicator as printed, for this language."""
-        return figure_text(self.table.loc[indicator_id], self.lang, self.data_dir)
+        return self.fig(indicator_id, self.lang)
 
     def n(self, indicator_id: str) -> str:
         """An indicator's number (with 约/about, 超过/more than) for a sentence that names the unit."""
-        return figure_text(self.table.loc[indicator_id], self.lang, self.data_dir, with_unit=False)
-
-    def v(self, indicator_id: str) -> float:
-        return float(self.table.loc[indicator_id, "value"])
+        return self.fig(indicator_id, self.lang, with_unit=False)
 
     def m(self, metric_id: str, decimals: int = 0) -> str:
         """A derived metric's number, rounded for prose."""
-        return format_number(float(self.metrics.loc[metric_id, "value"]), decimals)
-
-    def mv(self, metric_id: str) -> float:
-        return float(self.metrics.loc[metric_id, "value"])
+        return format_number(self.metric(metric_id), decimals)
 
     def r(self, figure_id: str) -> str:
         row = self.reference.loc[figure_id]
@@ -124,7 +145,7 @@ class _Facts:
 
 
 def _eldercare(x: _Facts) -> dict[str, str]:
-    gap = x.mv("eldercare.nursing_share_gap_to_2025_target")
+    gap = x.metric("eldercare.nursing_share_gap_to_2025_target")
     if x.zh():
         return dict(zip(['beds', 'nursing', 'home_care', 'funding'], [
             f"全市养老服务床位{x.f('eldercare.beds.total')}，较2021年增长{x.f('eldercare.beds.total_growth')}，"
@@ -158,7 +179,7 @@ def _eldercare(x: _Facts) -> dict[str, str]:
 
 def _governance(x: _Facts) -> dict[str, str]:
     a, b = "governance.social_work.township_stations", "governance.social_work.township_stations.restated"
-    same = math.isclose(x.v(a), x.v(b))
+    same = math.isclose(x.value(a), x.value(b))
     townships = x.m("governance.township_level_units")
     if x.zh():
         stations = (f"报告给出的乡镇（街道）社工站数量{'为' + x.f(a) if same else '前后不一：先说' + x.f(a) + '，后说' + x.f(b)}，"
@@ -171,20 +192,20 @@ def _governance(x: _Facts) -> dict[str, str]:
             f"社工站建设共投入资金{x.f('governance.social_work.funding')}，服务{x.f('governance.social_work.services')}，"
             f"入户走访{x.f('governance.social_work.home_visits')}，链接社会资源{x.f('governance.social_work.resources_linked')}；"
             f"平均每站投入约{x.m('governance.social_work_funds_per_station_first')} 元"
-            + ("" if same else f"（按{format_number(x.v(b))} 个站则为{x.m('governance.social_work_funds_per_station_restated')} 元）") + "。",
+            + ("" if same else f"（按{format_number(x.value(b))} 个站则为{x.m('governance.social_work_funds_per_station_restated')} 元）") + "。",
         ]))
-    stations = (f"The report gives {'one count of township social-work stations, ' + x.f(a) if same else 'two counts of township social-work stations, ' + format_number(x.v(a)) + ' and ' + format_number(x.v(b))}; "
+    stations = (f"The report gives {'one count of township social-work stations, ' + x.f(a) if same else 'two counts of township social-work stations, ' + format_number(x.value(a)) + ' and ' + format_number(x.value(b))}; "
                 f"against {townships} township-level units that is {x.m('governance.social_work_station_coverage_first', 1)}%"
                 + ("" if same else f" or {x.m('governance.social_work_station_coverage_restated', 1)}%") + " coverage.")
     return dict(zip(['committees', 'stations', 'station_output'], [
-        f"All ({x.f('governance.public_health_committees.coverage')}) of Guilin's {format_number(x.v('governance.public_health_committees.villages'))} "
-        f"administrative villages and {format_number(x.v('governance.public_health_committees.communities'))} urban communities "
+        f"All ({x.f('governance.public_health_committees.coverage')}) of Guilin's {format_number(x.value('governance.public_health_committees.villages'))} "
+        f"administrative villages and {format_number(x.value('governance.public_health_committees.communities'))} urban communities "
         f"have a public-health committee, the report says (it gives no count of committees).",
         stations,
         f"The stations received {x.f('governance.social_work.funding')}, delivered {x.f('governance.social_work.services')} of service, "
         f"visited {x.f('governance.social_work.home_visits')} and brokered {x.f('governance.social_work.resources_linked')} of resources: "
         f"about {x.m('governance.social_work_funds_per_station_first')} yuan per station"
-        + ("" if same else f" ({x.m('governance.social_work_funds_per_station_restated')} yuan reading {format_number(x.v(b))} stations)") + ".",
+        + ("" if same else f" ({x.m('governance.social_work_funds_per_station_restated')} yuan reading {format_number(x.value(b))} stations)") + ".",
     ]))
 
 
@@ -235,15 +256,15 @@ def _social_affairs(x: _Facts) -> dict[str, str]:
             f"殡葬方面，争取资金{x.f('social_affairs.funerals.yaoshan_cemetery_funding')}用于尧山公益性公墓建设，"
             f"整治靖江王陵散葬民坟{x.f('social_affairs.funerals.graves_cleared')}，殡葬设施建设行动计划为期"
             f"{x.f('social_affairs.funerals.facilities_plan_years')}；{x.table.loc['social_affairs.funerals.flower_bed_burial_edition', 'period']}年举办第"
-            f"{format_number(x.v('social_affairs.funerals.flower_bed_burial_edition'))}届花坛葬活动。",
+            f"{format_number(x.value('social_affairs.funerals.flower_bed_burial_edition'))}届花坛葬活动。",
             f"社会救助方面，落户安置长期滞留流浪乞讨人员{x.f('social_affairs.assistance.vagrants_settled')}；"
             f"福利彩票{x.table.loc['social_affairs.lottery.sales', 'period']}年销售额{x.f('social_affairs.lottery.sales')}。",
         ]))
     return dict(zip(['funerals', 'assistance'], [
         f"For funerals, {x.f('social_affairs.funerals.yaoshan_cemetery_funding')} went to the Yaoshan (尧山) public cemetery, "
         f"{x.n('social_affairs.funerals.graves_cleared')} scattered graves at the Jingjiang princes' tombs (靖江王陵) were rectified under a "
-        f"{format_number(x.v('social_affairs.funerals.facilities_plan_years'))}-year facilities plan, and the "
-        f"{_ordinal(x.v('social_affairs.funerals.flower_bed_burial_edition'))} flower-bed burial event was held in "
+        f"{format_number(x.value('social_affairs.funerals.facilities_plan_years'))}-year facilities plan, and the "
+        f"{_ordinal(x.value('social_affairs.funerals.flower_bed_burial_edition'))} flower-bed burial event was held in "
         f"{x.table.loc['social_affairs.funerals.flower_bed_burial_edition', 'period']}.",
         f"In social assistance, {x.n('social_affairs.assistance.vagrants_settled')} people long stranded as vagrants were given residence; "
         f"welfare-lottery sales in {x.table.loc['social_affairs.lottery.sales', 'period']} were "
@@ -275,7 +296,7 @@ def _audit_summary(x: _Facts) -> dict[str, str]:
     checks = audit(x.data_dir)
     counts = checks["status"].value_counts()
     text = "explanation_zh" if x.zh() else "explanation_en"
-    parts = [f"{int(counts.get(s, 0))} {label('audit_' + s, x.lang)}" for s in
+    parts = [f"{int(counts.get(s, 0))} {'项' if x.zh() else ''}{label('audit_' + s, x.lang)}" for s in
              ("consistent", "inconsistent", "ambiguous", "unverifiable")]
     if x.zh():
         head = f"共{len(checks)}项核对：" + "，".join(parts) + "。"

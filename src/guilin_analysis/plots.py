@@ -222,6 +222,6 @@ def audit_status(checks: pd.DataFrame, lang: str = "zh") -> Figure:
     """How many consistency checks came out consistent, inconsistent, ambiguous, unverifiable."""
     order = ["consistent", "inconsistent", "ambiguous", "unverifiable"]
     counts = checks["status"].value_counts().reindex(order, fill_value=0)
-    names = [label(f"audit_{s}", lang).removeprefix("项") for s in order]
+    names = [label(f"audit_{s}", lang) for s in order]
     return _hbar(lang, _t(TITLES, "audit", lang), _t(AXES, "checks", lang), names, counts.tolist(),
                  [str(n) for n in counts], [PALETTE[2], PALETTE[3], PALETTE[1], PALETTE[6]])

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import html
@@ -238,6 +239,25 @@ def title_of(nb, fallback: str) -> str:
     return fallback
 
 
+@contextlib.contextmanager
+def ipc_kernel_config():
+    """Kernel settings for IPC transport: Unix sockets in a private folder, removed afterwards.
+
+    No TCP ports, so kernels started at the same time cannot collide (papermill #511,
+    jupyter_client #487), and no kernel listens on the network.
+    """
+    from traitlets.config import Config
+
+    sockets = tempfile.mkdtemp(prefix="guilin-kernel-")
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = os.path.join(sockets, "kernel")
+    try:
+        yield config
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
+
+
 @dataclass
 class Job:
     """One notebook in one language."""
@@ -288,24 +308,18 @@ def _run_job(job: Job, executed: Path, log: Path, start: float) -> Result:
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
-    from traitlets.config import Config
 
-    sockets = tempfile.mkdtemp(prefix="guilin-kernel-")
-    config = Config()
-    config.KernelManager.transport = "ipc"
-    config.KernelManager.ip = os.path.join(sockets, "kernel")
     status, error = "ok", ""
     try:
-        papermill.execute_notebook(
-            str(job.source), str(executed), parameters=job.parameters, kernel_name=KERNEL_NAME,
-            progress_bar=False, cwd=str(job.source.parent), execution_timeout=job.timeout,
-            request_save_on_cell_execute=False, config=config)
+        with ipc_kernel_config() as config:
+            papermill.execute_notebook(
+                str(job.source), str(executed), parameters=job.parameters, kernel_name=KERNEL_NAME,
+                progress_bar=False, cwd=str(job.source.parent), execution_timeout=job.timeout,
+                request_save_on_cell_execute=False, config=config)
     except PapermillExecutionError as err:
         status, error = "failed", f"cell {err.exec_count}: {err.ename}: {err.evalue}"
     except Exception as err:  # a dead kernel, a timeout, an unreadable notebook
         status, error = "failed", f"{type(err).__name__}: {err}".strip()
-    finally:
-        shutil.rmtree(sockets, ignore_errors=True)
     files = {f"logs/{job.name}.log": log}
     title = job.name
     if executed.exists():
@@ -392,7 +406,7 @@ def _now() -> str:
 
 def _publish(result: Result, lang_dir: Path) -> None:
     """Move a result's staged files into place, one atomic rename each; drop stale figures."""
-    if any(rel.startswith("figures/") for rel in result.files) or result.status == "ok":
+    if result.status == "ok":                     # a failure keeps the last good page's figures
         for old in (lang_dir / "figures").glob(f"{result.name}-*.png"):
             if f"figures/{old.name}" not in result.files:
                 old.unlink()
@@ -604,18 +618,11 @@ def refresh_notebook(path: Path, timeout: float | None = 600) -> None:
     """
     import nbclient
     import nbformat
-    from traitlets.config import Config
 
     nb = nbformat.read(path, as_version=4)
-    sockets = tempfile.mkdtemp(prefix="guilin-kernel-")
-    config = Config()
-    config.KernelManager.transport = "ipc"
-    config.KernelManager.ip = os.path.join(sockets, "kernel")
-    try:
+    with ipc_kernel_config() as config:
         nbclient.NotebookClient(nb, timeout=timeout, kernel_name=KERNEL_NAME, config=config,
                                 resources={"metadata": {"path": str(path.parent)}}).execute()
-    finally:
-        shutil.rmtree(sockets, ignore_errors=True)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     write_atomic(path, nbformat.writes(nb) + "\n")

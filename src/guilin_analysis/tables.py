@@ -67,7 +67,7 @@ def checks(audit: pd.DataFrame, lang: str = "zh", status: str | None = None) -> 
     """Audit checks (optionally of one status): status in ``lang`` and the explanation."""
     rows = audit if status is None else audit[audit["status"] == status]
     return pd.DataFrame({
-        label("status", lang): [label(f"audit_{s}", lang).removeprefix("项") for s in rows["status"]],
+        label("status", lang): [label(f"audit_{s}", lang) for s in rows["status"]],
         label("explanation", lang): rows["explanation_zh" if lang == "zh" else "explanation_en"].to_numpy(),
         label("indicator_id", lang): rows["indicator_ids"].to_numpy(),
     })
