@@ -6,7 +6,7 @@ import re
 import pytest
 
 import guilin_analysis as ga
-from guilin_analysis.consistency import STATUSES, rounds_to
+from guilin_analysis.consistency import STATUSES, printed_matches, rounds_to
 
 from conftest import INDICATORS_CSV, rewrite
 
@@ -41,11 +41,22 @@ def test_repeated_figures_that_agree(checks):
         assert checks.loc[f"restated.{first}", "status"] == "consistent"
 
 
-def test_nursing_share_is_truncated_not_rounded(checks):
-    # "护理型床位占比达66%": 8913 / 13372 = 66.65 %, which rounds to 67 %
+def test_nursing_share_is_truncated_and_that_is_no_contradiction(checks):
+    # "护理型床位占比达66%": 8913 / 13372 = 66.65 %, which rounds to 67 % and truncates to 66 %
     row = checks.loc["eldercare.beds.nursing_share_recomputed"]
-    assert row["status"] == "inconsistent"
-    assert "66.65%" in row["explanation_en"] and "truncated" in row["explanation_en"]
+    assert row["status"] == "consistent"
+    assert "66.65%, which matches when truncated" in row["explanation_en"]
+    assert "27.24%, which matches neither rounded nor truncated" in row["explanation_en"]
+    assert "截尾（舍去小数）后相符" in row["explanation_zh"]
+
+
+def test_a_printed_share_no_convention_reproduces_is_inconsistent(data_copy):
+    rewrite(data_copy / INDICATORS_CSV, lambda t: t.replace("护理型床位占比达66%", "护理型床位占比达60%")
+            .replace(",66,%,,2022,stock,exact,护理型床位占比达", ",60,%,,2022,stock,exact,护理型床位占比达"))
+    rewrite(data_copy / "source" / "guilin-civil-affairs-report.zh.txt",
+            lambda t: t.replace("护理型床位占比达66%", "护理型床位占比达60%"))
+    row = ga.audit(data_copy).set_index("check_id").loc["eldercare.beds.nursing_share_recomputed"]
+    assert row["status"] == "inconsistent" and "No reading reproduces" in row["explanation_en"]
 
 
 def test_workstation_share_reproduces(checks):
@@ -57,7 +68,12 @@ def test_workstation_share_reproduces(checks):
 def test_ambiguities(checks):
     assert checks.loc["respectively.volunteering.growth", "status"] == "ambiguous"
     gaps = checks[checks.index.str.startswith("text_gap.")]
-    assert len(gaps) == 1 and gaps.iloc[0]["indicator_ids"] == "governance.social_work.funding"
+    # the three places where text was lost: the eldercare opening, the empty section, the stray 万元
+    assert set(gaps.index) == {"text_gap.eldercare_opening", "text_gap.basic_livelihood_section",
+                               "text_gap.social_work_stray_unit"}
+    assert (gaps["status"] == "ambiguous").all()
+    assert gaps.loc["text_gap.social_work_stray_unit", "indicator_ids"] == "governance.social_work.funding"
+    assert "凡、极为不易的一年" in gaps.loc["text_gap.eldercare_opening", "explanation_en"]
     assert checks.loc["eldercare.undefined_very_old", "status"] == "ambiguous"
     assert checks.loc["eldercare.beds.growth_base", "status"] == "unverifiable"
     assert checks.loc["lower_bound.social_affairs.lottery.sales", "status"] == "unverifiable"
@@ -71,7 +87,7 @@ def test_every_restated_figure_is_checked(checks):
 def test_indicator_ids_exist(checks):
     known = set(ga.load_indicators()["indicator_id"])
     for ids in checks["indicator_ids"]:
-        assert set(ids.split(", ")) <= known
+        assert set(ids.split(", ")) - {""} <= known
 
 
 @pytest.mark.parametrize("recomputed,printed,expected", [
@@ -79,6 +95,24 @@ def test_indicator_ids_exist(checks):
     (42.335, 42.34, True)])
 def test_rounding_rule(recomputed, printed, expected):
     assert rounds_to(recomputed, printed) is expected
+
+
+@pytest.mark.parametrize("recomputed,printed,expected", [
+    (66.654, 66, "truncated"), (65.986, 66, "rounded"), (66.0, 66, "rounded"), (66.999, 66, "truncated"),
+    (67.2, 66, None), (65.4, 66, None), (3.449, 3.5, None), (3.58, 3.5, "truncated")])
+def test_printed_share_rule_names_the_convention(recomputed, printed, expected):
+    assert printed_matches(recomputed, printed) == expected
+
+
+def test_at_least_is_not_more_than(checks):
+    """50户以上 means 50 or more: never "more than 50"."""
+    row = checks.loc["restated.governance.village_rules.household_threshold"]
+    assert "at least 50 households" in row["explanation_en"] and "不少于50户" in row["explanation_zh"]
+    assert "more than" not in row["explanation_en"] and "超过" not in row["explanation_zh"]
+
+
+def test_no_subset_check_without_a_stated_relation(checks):
+    assert not any("health_records" in i for i in checks.index)
 
 
 def test_a_corrected_copy_is_consistent(data_copy):

@@ -11,8 +11,8 @@ from guilin_analysis.data import chinese_number, value_in_quote
 
 from conftest import INDICATORS_CSV, rewrite
 
-COLUMNS = ["indicator_id", "section", "name_zh", "name_en", "value", "unit",
-           "period", "qualifier", "quote", "note"]
+COLUMNS = ["indicator_id", "section", "name_zh", "name_en", "value", "unit", "unit_en",
+           "period", "period_type", "qualifier", "quote", "note"]
 
 
 def test_load_indicators_returns_typed_columns():
@@ -71,7 +71,7 @@ def test_unquoted_thousands_separator_is_a_field_count_problem(data_copy):
     line = _line_of(text, "eldercare.beds.total,")
     rewrite(path, lambda t: t.replace(",32715,张,", ",32,715x,张,", 1))
     # the comma splits the field: that is a field-count problem on the same line
-    _expect(data_copy, line, "11 (extra)", "has 11 fields but the header has 10")
+    _expect(data_copy, line, "13 (extra)", "has 13 fields but the header has 12")
 
 
 def test_value_that_is_not_a_number(data_copy):
@@ -91,7 +91,7 @@ def test_empty_value(data_copy):
 @pytest.mark.parametrize("column,old,new", [
     ("unit", ",32715,张,", ",32715,床,"),
     ("section", "eldercare.beds.total,eldercare,", "eldercare.beds.total,elder_care,"),
-    ("qualifier", ",2022,exact,全市养老服务床位", ",2022,roughly,全市养老服务床位"),
+    ("qualifier", ",stock,exact,全市养老服务床位", ",stock,roughly,全市养老服务床位"),
 ])
 def test_value_outside_vocabulary(data_copy, column, old, new):
     path = data_copy / INDICATORS_CSV
@@ -132,7 +132,7 @@ def test_wrong_number_of_fields(data_copy):
     path = data_copy / INDICATORS_CSV
     line = _line_of(path.read_text(encoding="utf-8"), "volunteering.teams,")
     rewrite(path, lambda t: t.replace("volunteering.teams,volunteering,", "volunteering.teams,", 1))
-    _expect(data_copy, line, "note", "has 9 fields but the header has 10")
+    _expect(data_copy, line, "note", "has 11 fields but the header has 12")
 
 
 def test_quote_not_in_source(data_copy):
@@ -152,9 +152,9 @@ def test_value_not_in_quote(data_copy):
 def test_multiline_field_reports_physical_line(data_copy):
     """A quoted note spanning two lines shifts every later row by one physical line."""
     path = data_copy / INDICATORS_CSV
-    rewrite(path, lambda t: t.replace("All eldercare service beds;", "All eldercare\nservice beds;", 1))
+    rewrite(path, lambda t: t.replace("All eldercare service beds,", "All eldercare\nservice beds,", 1))
     text = path.read_text(encoding="utf-8")
-    assert "All eldercare\nservice beds;" in text
+    assert "All eldercare\nservice beds," in text
     line = _line_of(text, "volunteering.teams,")
     rewrite(path, lambda t: t.replace(",6572,支,", ",6573,支,", 1))
     _expect(data_copy, line, "value", "does not occur in its quote")

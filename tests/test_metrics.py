@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 import guilin_analysis as ga
-from guilin_analysis.metrics import METRICS, _evaluate
+from guilin_analysis.metrics import DEFINITIONS, _evaluate
 
 from conftest import INDICATORS_CSV, rewrite
 
@@ -15,9 +15,9 @@ def m():
 
 
 def test_columns_and_one_row_per_metric(m):
-    assert list(m.reset_index().columns[:8]) == ["metric_id", "name_zh", "name_en", "value", "unit",
-                                                 "formula", "inputs", "caveat"]
-    assert len(m) == len(METRICS) and m.index.is_unique
+    assert list(m.reset_index().columns) == ["metric_id", "name_zh", "name_en", "value", "unit",
+                                             "formula", "inputs", "ratio", "caveat_en", "caveat_zh"]
+    assert len(m) == len(ga.load_reference(DEFINITIONS)) and m.index.is_unique
     assert m["value"].notna().all()
 
 
@@ -59,16 +59,41 @@ def test_per_resident_and_per_unit_figures(m):
         32715 / (4931137 * 0.1669) * 100)
 
 
-def test_national_target_comparison(m):
-    # 55 % by 2025 (国发〔2021〕35号), reference-figures.csv
+def test_national_targets_like_for_like(m):
+    # 14th plan: 养老机构护理型床位占比 55 % by 2025 (国发〔2021〕35号): over institutional beds
     assert m.loc["eldercare.nursing_share_gap_to_2025_target", "value"] == pytest.approx(8913 / 13372 * 100 - 55)
     assert m.loc["eldercare.nursing_share_gap_to_2025_target", "unit"] == "百分点"
+    # 13th plan: 护理型床位占当地养老床位总数的比例 30 % (国发〔2017〕13号): over ALL beds, so Guilin is below
+    gap = m.loc["eldercare.nursing_share_gap_to_2020_benchmark", "value"]
+    assert gap == pytest.approx(8913 / 32715 * 100 - 30) and gap < 0
+    assert m.loc["eldercare.nursing_share_gap_to_2020_benchmark", "inputs"] == \
+        "eldercare.nursing_share_of_all_beds, target.nursing_bed_share.2020"
+
+
+def test_every_comparison_sets_shares_of_one_definition_side_by_side(m):
+    """Whatever a formula combines, the shares in it have one ratio key (no mixed denominators)."""
+    reference = ga.load_reference("reference-figures").set_index("figure_id")
+    keys = {**reference["ratio"].to_dict(), **m["ratio"].to_dict()}
+    compared = 0
+    for metric_id, inputs in m["inputs"].items():
+        ratios = {keys[i] for i in inputs.split(", ") if keys.get(i)}
+        assert len(ratios) <= 1, (metric_id, ratios)
+        compared += any(i.startswith("target.") for i in inputs.split(", "))
+    assert compared >= 2
+
+
+def test_a_mixed_comparison_is_refused(data_copy):
+    path = data_copy / "metrics" / "metric-definitions.csv"
+    rewrite(path, lambda t: t.replace("eldercare.nursing_share_of_all_beds - target.nursing_bed_share.2020",
+                                      "eldercare.nursing_share_of_institutional_beds - target.nursing_bed_share.2020"))
+    with pytest.raises(ValueError, match="nursing_share_gap_to_2020_benchmark combines shares of different definitions"):
+        ga.derived_metrics(data_copy)
 
 
 def test_every_metric_has_both_languages_and_a_formula(m):
     assert (m["name_zh"].str.len() > 0).all() and (m["name_en"].str.len() > 0).all()
     assert (m["formula"].str.len() > 0).all()
-    assert ((m["caveat"] == "") == (m["caveat_zh"] == "")).all()
+    assert ((m["caveat_en"] == "") == (m["caveat_zh"] == "")).all()
 
 
 def test_evaluator_rejects_unknown_ids_and_code():

@@ -88,7 +88,6 @@ STATED = [
     ("child_welfare.women_children_committees", "1263", "个", "1263个村（居）设立妇女儿童工作委员会"),
     ("child_welfare.childrens_day.funds_raised", "60", "万元", "筹措60余万元"),
     ("child_welfare.childrens_day.children_aided", "1000", "人", "组织“六一”资助千名困境儿童大型公益活动"),
-    ("social_affairs.funerals.facilities_plan_years", "3", "年", "持续推进殡葬设施建设三年行动计划"),
     ("social_affairs.funerals.yaoshan_cemetery_funding", "1000", "万元", "争取资金1000万元用于市尧山公益性公墓建设"),
     ("social_affairs.funerals.graves_cleared", "1800", "座", "完成靖江王陵散葬民坟整治任务1800座"),
     ("social_affairs.funerals.flower_bed_burial_edition", "10", "届", "2023年3月25日，桂林市举办了第十届花坛葬活动"),

@@ -9,11 +9,18 @@ Three kinds of check:
 
 * restatements: every figure the report states twice (an id ending ``.restated``) is compared
   with its first statement;
-* recomputations: every printed share, and every subset or growth relation, is recomputed
-  from the other figures and the reference data; a printed share is consistent when the
-  recomputed value rounds to it at the printed precision;
-* meaning: figures whose reading is unclear (two rates for one subject, a gap in the text,
-  an undefined term, a number inside a programme's name, a figure with no exact value).
+* recomputations: every printed share, and every subset or growth relation the text states,
+  is recomputed from the other figures and the reference data;
+* meaning: figures whose reading is unclear (two rates for one subject, an undefined term, a
+  number inside a programme's name, a figure with no exact value or no period), and every
+  place where text was lost in publication (``source/text-gaps.csv``).
+
+The rule for a printed share (:func:`printed_matches`): the report prints shares to some
+number of decimals, and may round or truncate. A printed share is ``consistent`` with a
+recomputed reading when the reading, rounded half up *or* truncated to the printed decimals,
+gives the printed figure; the explanation says which convention matched. A difference that
+rounding or truncation explains is never called a contradiction; only a printed share that no
+reading reproduces either way is ``inconsistent``.
 """
 from __future__ import annotations
 
@@ -24,8 +31,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .data import chinese_number, load_report_text, unit_labels
-from .narrative import Figures, format_number
+from .data import chinese_number, load_reference, load_report_text
+from .formatting import format_number, quote_zh
+from .lookup import Facts
 
 STATUSES = ("consistent", "inconsistent", "ambiguous", "unverifiable")
 
@@ -45,19 +53,13 @@ class Check:
                 "explanation_zh": self.explanation_zh, "explanation_en": self.explanation_en}
 
 
-class _Context(Figures):
-    """:class:`~guilin_analysis.narrative.Figures` with the report text, as one audit reads them."""
+class _Context(Facts):
+    """:class:`~guilin_analysis.lookup.Facts` with the report text and its known gaps."""
 
     def __init__(self, data_dir):
         super().__init__(data_dir)
         self.text = load_report_text(data_dir)
-
-    def has(self, *ids: str) -> bool:
-        return all(i in self.table.index for i in ids)
-
-    def figs(self, ids: list[str], lang: str) -> str:
-        """Several indicators as printed, listed the way ``lang`` lists them."""
-        return ("、" if lang == "zh" else ", ").join(self.fig(i, lang) for i in ids)
+        self.gaps = load_reference("text-gaps", data_dir)
 
 
 def _decimals(value: float) -> int:
@@ -70,6 +72,21 @@ def rounds_to(recomputed: float, printed: float) -> bool:
     """True when ``recomputed`` rounded (half up) to the printed precision equals ``printed``."""
     step = 10 ** -_decimals(printed)
     return math.isclose(math.floor(recomputed / step + 0.5) * step, printed, abs_tol=step / 1000)
+
+
+def truncates_to(recomputed: float, printed: float) -> bool:
+    """True when ``recomputed`` cut (toward zero) at the printed precision equals ``printed``."""
+    step = 10 ** -_decimals(printed)
+    return math.isclose(math.trunc(recomputed / step + 1e-9) * step, printed, abs_tol=step / 1000)
+
+
+def printed_matches(recomputed: float, printed: float) -> str | None:
+    """Which convention reproduces a printed share: "rounded", "truncated", or None."""
+    if rounds_to(recomputed, printed):
+        return "rounded"
+    if truncates_to(recomputed, printed):
+        return "truncated"
+    return None
 
 
 def _pct(value: float) -> str:
@@ -87,11 +104,11 @@ def _restatements(c: _Context) -> list[Check]:
         same = math.isclose(c.value(first), c.value(second)) and \
             c.table.loc[first, "unit"] == c.table.loc[second, "unit"]
         if same:
-            zh = (f"报告两次给出“{c.name(first, 'zh')}”，均为{c.fig(first, 'zh')}，前后一致。")
+            zh = (f"报告两次给出{quote_zh(c.name(first, 'zh'))}，均为{c.fig(first, 'zh')}，前后一致。")
             en = (f"The report states {c.name(first, 'en').lower()} twice, both times as "
                   f"{c.fig(first, 'en')}: the statements agree.")
         else:
-            zh = (f"报告两次给出“{c.name(first, 'zh')}”：先是{c.fig(first, 'zh')}，后是{c.fig(second, 'zh')}，"
+            zh = (f"报告两次给出{quote_zh(c.name(first, 'zh'))}：先是{c.fig(first, 'zh')}，后是{c.fig(second, 'zh')}，"
                   f"前后矛盾，报告未说明以哪个为准。")
             en = (f"The report states {c.name(first, 'en').lower()} twice: first {c.fig(first, 'en')}, "
                   f"then {c.fig(second, 'en')}; the statements conflict and the report does not say which is right.")
@@ -122,40 +139,46 @@ def _stations_context(c: _Context) -> list[Check]:
 
 # ---------------------------------------------------------------- recomputations
 
+_CONVENTION = {"rounded": ("四舍五入后相符", "matches when rounded"),
+               "truncated": ("截尾（舍去小数）后相符", "matches when truncated"),
+               None: ("四舍五入或截尾均不相符", "matches neither rounded nor truncated")}
+
+
 def _printed_share(c: _Context, check_id: str, printed_id: str,
                    readings: list[tuple[str, str, str]]) -> list[Check]:
-    """Compare a printed share with each reading ``(metric_id, zh description, en description)``."""
+    """Compare a printed share with each reading ``(metric_id, zh description, en description)``
+    under the rule of :func:`printed_matches`."""
     if not c.has(printed_id):
         return []
     printed = c.value(printed_id)
-    results = [(m, zh, en, c.metric(m), rounds_to(c.metric(m), printed)) for m, zh, en in readings]
-    matching = [r for r in results if r[4]]
-    parts_zh = "；".join(f"{zh}为{_pct(v)}（{'相符' if ok else '不符'}）" for _, zh, _, v, ok in results)
-    parts_en = "; ".join(f"{en} gives {_pct(v)} ({'matches' if ok else 'does not match'})"
-                         for _, _, en, v, ok in results)
-    inputs = sorted({i for m, *_ in results for i in c.metrics.loc[m, "inputs"].split(", ")
+    results = [(zh, en, c.metric(m), printed_matches(c.metric(m), printed)) for m, zh, en in readings]
+    parts_zh = "；".join(f"{zh}为{_pct(v)}，{_CONVENTION[how][0]}" for zh, _, v, how in results)
+    parts_en = "; ".join(f"{en} gives {_pct(v)}, which {_CONVENTION[how][1]}" for _, en, v, how in results)
+    inputs = sorted({i for m, *_ in readings for i in c.metrics.loc[m, "inputs"].split(", ")
                      if i in c.table.index} | {printed_id})
-    if matching:
-        status = "consistent"
-        verdict_zh, verdict_en = "按四舍五入，报告的数字可以复核。", "The printed figure is reproduced when rounded."
-    else:
+    matching = [r for r in results if r[3]]
+    if not matching:
         status = "inconsistent"
-        best = results[0][3]
-        truncated = math.floor(best * 10 ** _decimals(printed)) / 10 ** _decimals(printed)
-        verdict_zh = (f"四舍五入应为{format_number(round(best, _decimals(printed)))}%，"
-                      f"{'报告的数字是截尾而非四舍五入的结果' if math.isclose(truncated, printed) else '报告的数字无法复核'}。")
-        verdict_en = (f"Rounded, it would be {format_number(round(best, _decimals(printed)))}%; "
-                      f"{'the printed figure is truncated, not rounded' if math.isclose(truncated, printed) else 'the printed figure cannot be reproduced'}.")
+        verdict_zh, verdict_en = "没有一种读法能复核报告的数字。", "No reading reproduces the printed figure."
+    elif len(matching) == 1:
+        status = "consistent"
+        verdict_zh = f"报告的数字可以复核（{matching[0][0]}），分母当为此读法。"
+        verdict_en = f"The printed figure is reproduced ({matching[0][1]}), so this is the likely denominator."
+    else:
+        status = "consistent"
+        verdict_zh = "报告的数字可以复核，但几种读法都相符，无法确定报告用的是哪个分母。"
+        verdict_en = "The printed figure is reproduced, but by more than one reading, so its denominator stays open."
     zh = f"报告称{c.name(printed_id, 'zh')}为{c.fig(printed_id, 'zh')}。重算：{parts_zh}。{verdict_zh}"
-    en = f"The report prints {c.name(printed_id, 'en').lower()} as {c.fig(printed_id, 'en')}. Recomputed: {parts_en}. {verdict_en}"
+    en = f"The report puts the {c.name(printed_id, 'en').lower()} at {c.fig(printed_id, 'en')}. Recomputed: {parts_en}. {verdict_en}"
     return [Check(check_id, status, inputs, zh, en)]
 
 
 def _subsets(c: _Context) -> list[Check]:
     checks = []
+    # only relations the text states: "其中" makes nursing beds part of the institutional beds;
+    # institutional beds are read as part of all eldercare beds (the caveat of the derived metrics)
     pairs = [("eldercare.beds.nursing", "eldercare.beds.institutional"),
-             ("eldercare.beds.institutional", "eldercare.beds.total"),
-             ("eldercare.home_care.health_records", "eldercare.home_care.contracted_elders")]
+             ("eldercare.beds.institutional", "eldercare.beds.total")]
     for part, whole in pairs:
         if not c.has(part, whole):
             continue
@@ -199,12 +222,13 @@ def _full_coverage(c: _Context) -> list[Check]:
 
 
 def _lower_bounds(c: _Context) -> list[Check]:
+    """Figures given only as "more than" (余, 超过, 突破). Figures qualified "at least" (以上) are
+    thresholds in this report (50户以上自然村), criteria rather than inexact counts."""
     checks = []
     for i in c.table.index[c.table["qualifier"] == "more_than"]:
-        # 以上 ("or more") states a criterion such as a household threshold, not an inexact figure
-        if i.endswith(".restated") or "以上" in c.table.loc[i, "quote"]:
+        if i.endswith(".restated"):
             continue
-        zh = f"“{c.name(i, 'zh')}”只给出下限（{c.fig(i, 'zh')}），确切数字无法核对。"
+        zh = f"{quote_zh(c.name(i, 'zh'))}只给出下限（{c.fig(i, 'zh')}），确切数字无法核对。"
         en = f"{c.name(i, 'en')} is given only as a lower bound ({c.fig(i, 'en')}); the exact figure cannot be checked."
         checks.append(Check(f"lower_bound.{i}", "unverifiable", [i], zh, en))
     return checks
@@ -228,22 +252,19 @@ def _shared_quotes(c: _Context) -> list[Check]:
 
 
 def _text_gaps(c: _Context) -> list[Check]:
-    """Paragraphs that open with a bare unit (\"万元，…\"): a number was lost before them."""
+    """Every place where text was lost in publication (``source/text-gaps.csv``), with the
+    figures it affects; an anchor no longer in the text is reported as such, never dropped."""
     checks = []
-    paragraphs = [p.strip() for p in c.text.split("\n") if p.strip()]
-    units = sorted(set(c.table["unit"]) - {"%"}, key=len, reverse=True)
-    for n, para in enumerate(paragraphs[1:], 1):
-        unit = next((u for u in units if para.startswith(u + "，")), None)
-        if unit is None:
-            continue
-        before = paragraphs[n - 1]
-        ids = [i for i in c.table.index if c.table.loc[i, "quote"] in before and c.table.loc[i, "unit"] == unit]
-        zh = (f"一个段落以孤立的“{unit}，”开头，前一段最后的数字是{c.figs(ids, 'zh')}：原文在此处可能缺失了一句或一个数字，"
-              f"前后的数字可能原本属于同一句。")
-        en = (f"A paragraph opens with a stray unit \"{unit}\" ({unit_labels(data_dir=c.data_dir)[unit]['en']}) "
-              f"right after a paragraph ending with {c.figs(ids, 'en')}: "
-              f"text or a number seems lost in publication, so the figures around the gap may belong together.")
-        checks.append(Check(f"text_gap.paragraph_{n + 1}", "ambiguous", ids, zh, en))
+    for gap in c.gaps.itertuples(index=False):
+        ids = [i for i in gap.indicator_ids.split(", ") if i and c.has(i)]
+        found = gap.anchor in c.text
+        zh, en = gap.note_zh, gap.note_en
+        if ids:
+            zh += f"涉及的数字：{c.figs(ids, 'zh')}。"
+            en += f" Figures affected: {c.figs(ids, 'en')}."
+        if not found:
+            zh, en = f"缺口标记“{gap.anchor}”不在报告文本中。", f"The gap's anchor \"{gap.anchor}\" is not in the report text."
+        checks.append(Check(f"text_gap.{gap.gap_id}", "ambiguous", ids, zh, en))
     return checks
 
 
@@ -278,11 +299,12 @@ def _programme_name(c: _Context) -> list[Check]:
 
 
 def _period(c: _Context) -> list[Check]:
+    """Figures counted "on successive occasions" (先后), with no time span."""
     ids = [i for i in c.table.index if "先后" in c.table.loc[i, "quote"]]
     return [Check(f"period.{i}", "ambiguous", [i],
-                  f"“{c.name(i, 'zh')}”（{c.fig(i, 'zh')}）以“先后”计，没有说明时间范围，表中的{c.table.loc[i, 'period']}年是推定。",
+                  f"{quote_zh(c.name(i, 'zh'))}（{c.fig(i, 'zh')}）以“先后”计，报告没有说明时间范围，表中记为{c.period(i, 'zh')}。",
                   f"{c.name(i, 'en')} ({c.fig(i, 'en')}) is counted \"on successive occasions\" with no time span; "
-                  f"the period {c.table.loc[i, 'period']} in the table is an assumption.")
+                  f"the table records it as {c.period(i, 'en')}.")
             for i in ids]
 
 

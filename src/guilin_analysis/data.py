@@ -294,15 +294,18 @@ def _check_provenance(data_dir, descriptor, prov, file, header, rows, by_name) -
     text, problems = _decode(source_path.read_bytes(), _shown(source_path))
     if text is None:
         return problems
-    labels = by_name[prov["unit_field"]].get("x-unit-labels", {})
-    iq, iv, iu = (header.index(prov[k]) for k in ("quote_field", "value_field", "unit_field"))
+    has_value = "value_field" in prov   # a table of anchors (text-gaps) has quotes and no values
+    labels = by_name[prov["unit_field"]].get("x-unit-labels", {}) if has_value else {}
+    iq = header.index(prov["quote_field"])
+    iv, iu = (header.index(prov[k]) for k in ("value_field", "unit_field")) if has_value else (None, None)
     for line, row in rows:
-        quote, value, unit = row[iq], row[iv], row[iu]
+        quote = row[iq]
         if quote not in text:
             problems.append(Problem(file, line, prov["quote_field"],
                                     f"the quote {quote!r} does not occur in the report text "
                                     f"({source['path']}); quotes must be copied verbatim"))
-        elif not value_in_quote(value, quote, labels.get(unit, {}).get("multiplier", 1)):
+        elif has_value and not value_in_quote(row[iv], quote, labels.get(row[iu], {}).get("multiplier", 1)):
+            value = row[iv]
             problems.append(Problem(file, line, prov["value_field"],
                                     f"the value {value.strip()} does not occur in its quote {quote!r}"))
     return problems

@@ -87,15 +87,25 @@ LABELS: dict[str, dict[str, str]] = {
     # qualifiers
     "exact": {"zh": "", "en": ""},
     "approx": {"zh": "约", "en": "about"},
+    "at_least": {"zh": "不少于", "en": "at least"},
     "more_than": {"zh": "超过", "en": "more than"},
+    # periods without a year of their own (see period_type in datapackage.json)
+    "period_at_report": {"zh": "报道时", "en": "at the time of the report"},
+    "period_cumulative": {"zh": "累计至报道时", "en": "in total up to the report"},
+    "period_unstated": {"zh": "未说明时期", "en": "period not stated"},
 }
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is one of :data:`LANGUAGES`, else raise ValueError."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    return lang
 
 
 def label(key: str, lang: str) -> str:
     """The label ``key`` in ``lang`` ("zh" or "en")."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"lang must be one of {LANGUAGES}, not {lang!r}")
-    return LABELS[key][lang]
+    return LABELS[key][check_lang(lang)]
 
 
 #: Units of the derived metrics, as shown to readers.
@@ -119,5 +129,4 @@ METRIC_UNITS: dict[str, dict[str, str]] = {
 
 def metric_unit(unit: str, lang: str) -> str:
     """How a derived metric's unit reads in ``lang``."""
-    label("report_title", lang)
-    return METRIC_UNITS[unit][lang]
+    return METRIC_UNITS[unit][check_lang(lang)]

@@ -14,13 +14,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .labels import label
-from .narrative import format_figure, format_number
+from .formatting import escape_mathtext, format_number
+from .lookup import format_figure
 from .style import PALETTE, chart_style
 
 TITLES = {
     "section_counts": {"zh": "报告中各板块的数字个数", "en": "Figures stated in the report, by section"},
     "beds": {"zh": "养老服务床位构成（2022年）", "en": "Eldercare beds in 2022"},
-    "nursing_share": {"zh": "护理型床位占比：报告、重算与国家目标", "en": "Nursing-type bed share: report, recomputed, national targets"},
+    "nursing_share": {"zh": "护理型床位占比：报告、重算与同口径的国家指标", "en": "Nursing-type bed share: report, recomputed, and the national benchmark of each definition"},
     "beds_per_older": {"zh": "每百名60岁以上老人养老服务床位", "en": "Eldercare beds per 100 residents aged 60+"},
     "stations": {"zh": "乡镇（街道）社工站：报告的两个数字", "en": "Township social-work stations: the report's two counts"},
     "coverage": {"zh": "覆盖率（%）", "en": "Coverage (%)"},
@@ -42,11 +43,11 @@ AXES = {
 }
 BAR_LABELS = {
     "outside_institutions": {"zh": "机构以外床位（推算）", "en": "Beds outside institutions (derived)"},
-    "printed": {"zh": "报告印出的占比", "en": "Share printed in the report"},
-    "recomputed": {"zh": "重算（护理型/机构床位）", "en": "Recomputed (nursing / institutional)"},
-    "of_all_beds": {"zh": "另一读法（护理型/全部床位）", "en": "Other reading (nursing / all beds)"},
-    "target_2025": {"zh": "国家目标（2025年）", "en": "National target (2025)"},
-    "benchmark_2020": {"zh": "“十三五”基准（2020年）", "en": "13th Five-Year Plan benchmark (2020)"},
+    "printed": {"zh": "报告称（未说明分母）", "en": "Printed in the report (denominator not named)"},
+    "recomputed": {"zh": "桂林：护理型/机构床位", "en": "Guilin: nursing / institutional beds"},
+    "target_2025": {"zh": "“十四五”目标（2025年）：护理型/机构床位", "en": "14th plan target (2025): nursing / institutional beds"},
+    "of_all_beds": {"zh": "桂林：护理型/全部养老床位", "en": "Guilin: nursing / all eldercare beds"},
+    "benchmark_2020": {"zh": "“十三五”基准（2020年）：护理型/全部养老床位", "en": "13th plan benchmark (2020): nursing / all eldercare beds"},
     "guilin_estimate": {"zh": "桂林（估算）", "en": "Guilin (estimate)"},
     "china": {"zh": "全国", "en": "China"},
     "statement_1": {"zh": "第一次表述", "en": "First statement"},
@@ -63,8 +64,9 @@ def _t(table: dict, key: str, lang: str) -> str:
 
 
 def _name(frame: pd.DataFrame, item_id: str, lang: str, key: str = "indicator_id") -> str:
+    """A name from the data, made inert for matplotlib (where ``$`` starts math)."""
     row = frame.loc[frame[key] == item_id].iloc[0]
-    return row["name_zh"] if lang == "zh" else row["name_en"]
+    return escape_mathtext(row["name_zh"] if lang == "zh" else row["name_en"])
 
 
 def _value(frame: pd.DataFrame, item_id: str, key: str = "indicator_id") -> float:
@@ -115,16 +117,20 @@ def beds(indicators: pd.DataFrame, metrics: pd.DataFrame, lang: str = "zh") -> F
 
 def nursing_share(indicators: pd.DataFrame, metrics: pd.DataFrame, reference: pd.DataFrame,
                   lang: str = "zh") -> Figure:
-    """The printed nursing-bed share, its two recomputations, and the national benchmarks."""
+    """The printed nursing-bed share, then each recomputed reading directly above the national
+    benchmark of the same definition (like for like: nursing / institutional beds against the
+    14th plan's target, nursing / all beds against the 13th plan's benchmark)."""
     values = [_value(indicators, "eldercare.beds.nursing_share"),
               _value(metrics, "eldercare.nursing_share_of_institutional_beds", "metric_id"),
-              _value(metrics, "eldercare.nursing_share_of_all_beds", "metric_id"),
               _value(reference, "target.nursing_bed_share.2025", "figure_id"),
+              _value(metrics, "eldercare.nursing_share_of_all_beds", "metric_id"),
               _value(reference, "target.nursing_bed_share.2020", "figure_id")]
-    keys = ["printed", "recomputed", "of_all_beds", "target_2025", "benchmark_2020"]
+    keys = ["printed", "recomputed", "target_2025", "of_all_beds", "benchmark_2020"]
+    texts = [f"{format_number(v, 1)}%" for v in values]
+    texts[2], texts[4] = f"≥{texts[2]}", f"≥{texts[4]}"
     return _hbar(lang, _t(TITLES, "nursing_share", lang), _t(AXES, "percent", lang),
-                 [_t(BAR_LABELS, k, lang) for k in keys], values, [f"{format_number(v, 1)}%" for v in values],
-                 [PALETTE[0], PALETTE[2], PALETTE[5], PALETTE[3], PALETTE[6]])
+                 [_t(BAR_LABELS, k, lang) for k in keys], values, texts,
+                 [PALETTE[0], PALETTE[2], PALETTE[6], PALETTE[5], PALETTE[6]])
 
 
 def beds_per_older(metrics: pd.DataFrame, lang: str = "zh") -> Figure:
@@ -214,7 +220,7 @@ def money(indicators: pd.DataFrame, lang: str = "zh") -> Figure:
     scale = 1 if lang == "zh" else 0.01           # 1 万元 = 0.01 million yuan
     values = (rows["value"] * scale).tolist()
     texts = [format_figure(r.value, r.unit, lang, r.qualifier) for r in rows.itertuples()]
-    names = rows["name_zh" if lang == "zh" else "name_en"].tolist()
+    names = [escape_mathtext(n) for n in rows["name_zh" if lang == "zh" else "name_en"]]
     return _hbar(lang, _t(TITLES, "money", lang), _t(AXES, "money", lang), names, values, texts)
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .labels import label, metric_unit
-from .narrative import figure_text, format_figure, format_number
+from .formatting import format_number, period_text, significant
+from .lookup import figure_text, format_figure
 
 
 def figures(indicators: pd.DataFrame, lang: str = "zh", section: str | None = None,
@@ -26,7 +27,7 @@ def figures(indicators: pd.DataFrame, lang: str = "zh", section: str | None = No
     frame = pd.DataFrame({
         label("name", lang): rows[name].to_numpy(),
         label("figure", lang): [figure_text(r, lang) for _, r in rows.iterrows()],
-        label("period", lang): rows["period"].to_numpy(),
+        label("period", lang): [period_text(t, p, lang) for t, p in zip(rows["period_type"], rows["period"])],
     })
     if lang == "zh":
         frame[label("quote", lang)] = rows["quote"].to_numpy()
@@ -40,15 +41,19 @@ def metrics(derived: pd.DataFrame, ids: list[str], lang: str = "zh", decimals: i
         label("name", lang): rows["name_zh" if lang == "zh" else "name_en"].to_numpy(),
         label("value", lang): [_metric_value(v, u, lang, decimals) for v, u in zip(rows["value"], rows["unit"])],
         label("formula", lang): rows["formula"].to_numpy(),
-        label("caveat", lang): rows["caveat_zh" if lang == "zh" else "caveat"].to_numpy(),
+        label("caveat", lang): rows["caveat_zh" if lang == "zh" else "caveat_en"].to_numpy(),
     })
     return frame
 
 
 def _metric_value(value: float, unit: str, lang: str, decimals: int) -> str:
+    if unit.startswith("元"):        # money: no more significant digits than the report's sums carry
+        value = significant(value, 4)
     places = 0 if abs(value) >= 1000 or float(value).is_integer() else decimals
     number = format_number(value, places)
-    return f"{number}%" if unit == "%" else f"{number} {metric_unit(unit, lang)}"
+    if unit == "%":
+        return f"{number}%"
+    return f"{number}{metric_unit(unit, lang)}" if lang == "zh" else f"{number} {metric_unit(unit, lang)}"
 
 
 def show(frame: pd.DataFrame):

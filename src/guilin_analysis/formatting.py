@@ -1,0 +1,127 @@
+"""Numbers, units, qualifiers, periods and escaping, in Chinese and English.
+
+The bottom of the package: it imports only :mod:`~guilin_analysis.labels`, and every module
+above it (metrics, audit, charts, tables, notebooks) formats through it, so one typography
+holds everywhere.
+
+Chinese follows the report's own convention: no space between a numeral and a Chinese unit
+or 万 (``32,715张``, ``110.14万人``, ``78个``, ``约900户``, ``66%``). English converts to base
+units with the label the data package declares (``32,715 beds``, ``9.23 million yuan``,
+``about 900 households``).
+"""
+from __future__ import annotations
+
+import math
+import re
+
+from .labels import LANGUAGES, check_lang, label  # noqa: F401  (LANGUAGES, check_lang: re-exported)
+
+
+def format_number(value: float, decimals: int | None = None) -> str:
+    """32715 -> '32,715'; 922.52 -> '922.52'; 66.654 with decimals=1 -> '66.7'."""
+    if decimals is not None:
+        return f"{value:,.{decimals}f}"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
+
+
+def significant(value: float, digits: int) -> float:
+    """``value`` rounded to ``digits`` significant digits: 112502.4 -> 112500.0 (4 digits)."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, digits - 1 - int(math.floor(math.log10(abs(value)))))
+
+
+def qualify(text: str, qualifier: str, lang: str) -> str:
+    """Put the qualifier's word before a formatted figure: 约900户, at least 50 households."""
+    word = label(qualifier, check_lang(lang))
+    if not word:
+        return text
+    return f"{word}{text}" if lang == "zh" else f"{word} {text}"
+
+
+def format_quantity(value: float, unit: str, lang: str, qualifier: str = "exact", *,
+                    unit_en: str = "", multiplier: float = 1, decimals: int | None = None,
+                    with_unit: bool = True) -> str:
+    """A figure as a reader of ``lang`` expects it.
+
+    zh keeps the printed unit, with no space: ``32,715张``, ``922.52万元``, ``约900户``, ``66%``.
+    en converts to base units (``multiplier`` per printed unit) and names them with ``unit_en``:
+    ``9.23 million yuan``, ``about 900 households``. ``with_unit=False`` leaves the unit out,
+    for a sentence that names it (``about 1,000``).
+    """
+    check_lang(lang)
+    if math.isnan(value):
+        return "—"
+    if unit == "%":
+        text = f"{format_number(value, decimals)}%"
+    elif lang == "zh":
+        text = format_number(value, decimals) + (unit if with_unit else "")
+    else:
+        base = value * multiplier
+        if abs(base) >= 1_000_000:
+            millions = base / 1_000_000
+            text = f"{format_number(round(millions, 2) if decimals is None else millions, decimals)} million"
+        else:
+            text = format_number(base, decimals)
+        if with_unit and unit_en:
+            text += f" {unit_en}"
+    return qualify(text, qualifier, lang)
+
+
+def percent(value: float, decimals: int = 1) -> str:
+    """66.654 -> '66.7%' (the same in both languages)."""
+    return f"{format_number(value, decimals)}%"
+
+
+def points(value: float, lang: str, decimals: int = 1) -> str:
+    """A difference of percentages: '11.7个百分点' or '11.7 percentage points' (absolute value)."""
+    number = format_number(abs(value), decimals)
+    return f"{number}个百分点" if check_lang(lang) == "zh" else f"{number} percentage points"
+
+
+def money(yuan: float, lang: str, digits: int = 4) -> str:
+    """A sum in yuan to ``digits`` significant digits: '11.25万元' or '112,500 yuan'."""
+    rounded = significant(yuan, digits)
+    if check_lang(lang) == "zh":
+        if abs(rounded) >= 10_000:
+            return f"{format_number(significant(rounded / 10_000, digits))}万元"
+        return f"{format_number(rounded)}元"
+    return f"{format_number(rounded)} yuan"
+
+
+def period_text(period_type: str, period: str, lang: str) -> str:
+    """How a figure's period reads: 2022年 / in 2022, 2022年以来 / since 2022, 报道时 / at the
+    time of the report, and so on (see ``period_type`` in ``datapackage.json``)."""
+    check_lang(lang)
+    period = "" if period is None or (isinstance(period, float) and math.isnan(period)) else str(period)
+    if period_type == "change" and " vs " in period:
+        later, earlier = period.split(" vs ")
+        return f"{later}年较{earlier}年" if lang == "zh" else f"{later} on {earlier}"
+    if period_type in ("year", "stock") and period:
+        return f"{period}年" if lang == "zh" else period
+    if period_type == "since" and period:
+        return f"{period}年以来" if lang == "zh" else f"since {period}"
+    key = {"stock": "period_at_report", "cumulative": "period_cumulative"}.get(period_type, "period_unstated")
+    return label(key, lang)
+
+
+def quote_zh(text: str) -> str:
+    """Chinese quotation marks around ``text``; quotation marks inside become single ones:
+    “六一”资助 -> “‘六一’资助”."""
+    return "“" + str(text).replace("“", "‘").replace("”", "’") + "”"
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>$~])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text from the data, made inert in Markdown: every character that starts markup, a
+    link, raw HTML or math is backslash-escaped, so ``<script>`` shows as text."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def escape_mathtext(text: str) -> str:
+    """Text from the data, made safe for matplotlib, where ``$`` starts math: ``\\$``."""
+    return str(text).replace("$", r"\$")

@@ -1,0 +1,137 @@
+"""The figures of one data package by id, formatted for a language.
+
+In: a data package. Out: :class:`Facts`, which loads the indicators, the derived metrics and
+the reference figures once and answers ``value``, ``fig`` (as printed, with its qualifier and
+unit), ``name``, ``period`` and ``conflict`` by id. Notebooks, the audit and the report pages
+all read figures through it, so a figure reads the same everywhere.
+"""
+from __future__ import annotations
+
+import math
+import os
+
+from .data import INDICATORS, load_indicators, load_reference, unit_labels
+from .formatting import check_lang, format_number, format_quantity, period_text
+from .metrics import derived_metrics
+
+REFERENCE = "reference-figures"
+
+
+def format_figure(value: float, unit: str, lang: str, qualifier: str = "exact",
+                  data_dir: str | os.PathLike | None = None, decimals: int | None = None,
+                  with_unit: bool = True, resource: str = INDICATORS, unit_en: str = "") -> str:
+    """:func:`~guilin_analysis.formatting.format_quantity` with the unit's English label and
+    multiplier read from the data package (``unit_en`` overrides the label)."""
+    info = unit_labels(resource, data_dir)[unit]
+    return format_quantity(value, unit, lang, qualifier, unit_en=unit_en or info["en"],
+                           multiplier=info["multiplier"], decimals=decimals, with_unit=with_unit)
+
+
+def figure_text(row, lang: str, data_dir: str | os.PathLike | None = None, with_unit: bool = True) -> str:
+    """Format one indicator row (a mapping with value, unit, qualifier and unit_en)."""
+    return format_figure(row["value"], row["unit"], lang, row["qualifier"], data_dir,
+                         with_unit=with_unit, unit_en=row.get("unit_en", "") or "")
+
+
+class Facts:
+    """Indicators, derived metrics and reference figures of one data package, by id."""
+
+    def __init__(self, data_dir: str | os.PathLike | None = None):
+        self.data_dir = data_dir
+        self.table = load_indicators(data_dir).set_index("indicator_id")
+        self.metrics = derived_metrics(data_dir).set_index("metric_id")
+        self.reference = load_reference(REFERENCE, data_dir).set_index("figure_id")
+        self.units = {INDICATORS: unit_labels(INDICATORS, data_dir), REFERENCE: unit_labels(REFERENCE, data_dir)}
+
+    # ------------------------------------------------------------ values
+    def has(self, *ids: str) -> bool:
+        return all(i in self.table.index for i in ids)
+
+    def value(self, indicator_id: str) -> float:
+        return float(self.table.loc[indicator_id, "value"])
+
+    def metric(self, metric_id: str) -> float:
+        return float(self.metrics.loc[metric_id, "value"])
+
+    def ref_value(self, figure_id: str) -> float:
+        return float(self.reference.loc[figure_id, "value"])
+
+    # ------------------------------------------------------------ words
+    def name(self, indicator_id: str, lang: str) -> str:
+        return self.table.loc[indicator_id, "name_zh" if check_lang(lang) == "zh" else "name_en"]
+
+    def unit_en(self, indicator_id: str) -> str:
+        """What one unit of the figure counts, in English (``stations`` for 78个社工站)."""
+        row = self.table.loc[indicator_id]
+        return row["unit_en"] or self.units[INDICATORS][row["unit"]]["en"]
+
+    def fig(self, indicator_id: str, lang: str, with_unit: bool = True, exact: bool = False) -> str:
+        """An indicator as printed, for ``lang``: ``约900户``, ``about 900 households``.
+
+        ``with_unit=False`` leaves the unit out, for a sentence that names it; ``exact=True``
+        leaves the qualifier out, for a sentence that states it in its own words.
+        """
+        row = self.table.loc[indicator_id]
+        return format_quantity(row["value"], row["unit"], lang, "exact" if exact else row["qualifier"],
+                               unit_en=self.unit_en(indicator_id),
+                               multiplier=self.units[INDICATORS][row["unit"]]["multiplier"],
+                               with_unit=with_unit)
+
+    def figs(self, ids: list[str], lang: str) -> str:
+        """Several indicators as printed, listed the way ``lang`` lists them."""
+        return ("、" if lang == "zh" else ", ").join(self.fig(i, lang) for i in ids)
+
+    def ref(self, figure_id: str, lang: str, with_qualifier: bool = False) -> str:
+        """A reference figure: ``55%``, or with its qualifier ``不少于55%`` / ``at least 55%``."""
+        row = self.reference.loc[figure_id]
+        info = self.units[REFERENCE][row["unit"]]
+        return format_quantity(row["value"], row["unit"], lang, row["qualifier"] if with_qualifier else "exact",
+                               unit_en=info["en"], multiplier=info["multiplier"])
+
+    def period(self, indicator_id: str, lang: str) -> str:
+        """The figure's period: ``2022年以来`` / ``since 2022``, ``报道时`` / ``at the time of the report``."""
+        row = self.table.loc[indicator_id]
+        return period_text(row["period_type"], row["period"], lang)
+
+    def m(self, metric_id: str, decimals: int = 0) -> str:
+        """A derived metric's number, rounded for prose."""
+        return format_number(self.metric(metric_id), decimals)
+
+    # ------------------------------------------------------------ statements
+    def restatement(self, indicator_id: str) -> str | None:
+        """The id of the second statement of a figure, if the report states it twice."""
+        second = f"{indicator_id}.restated"
+        return second if second in self.table.index else None
+
+    def conflict(self, indicator_id: str) -> str | None:
+        """The id of a second statement that disagrees with this one, else None."""
+        second = self.restatement(indicator_id)
+        if second is None:
+            return None
+        first, other = self.table.loc[indicator_id], self.table.loc[second]
+        same = math.isclose(first["value"], other["value"]) and first["unit"] == other["unit"]
+        return None if same else second
+
+    def fig_as_stated(self, indicator_id: str, lang: str) -> str:
+        """A figure with any conflicting statement beside it: ``78个（另一处称99个）``,
+        ``78 stations (elsewhere: 99)``. Never one side of a conflict alone."""
+        text = self.fig(indicator_id, lang)
+        other = self.conflict(indicator_id)
+        if other is None:
+            return text
+        if lang == "zh":
+            return f"{text}（另一处称{self.fig(other, lang)}）"
+        return f"{text} (elsewhere: {self.fig(other, lang, with_unit=False)})"
+
+    def statements(self) -> dict[str, int]:
+        """Counts of the table's statements: rows, figures stated twice, of which in conflict."""
+        twice = [i.removesuffix(".restated") for i in self.table.index if i.endswith(".restated")]
+        twice = [i for i in twice if i in self.table.index]
+        conflicts = [i for i in twice if self.conflict(i)]
+        return {"rows": len(self.table), "sections": int(self.table["section"].nunique()),
+                "twice": len(twice), "same": len(twice) - len(conflicts), "conflicts": len(conflicts)}
+
+    def conflicting(self) -> list[str]:
+        """Ids of the first statements that a later statement contradicts."""
+        return [i for i in self.table.index if not i.endswith(".restated") and self.conflict(i)]
+

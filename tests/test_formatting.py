@@ -1,0 +1,74 @@
+"""Formatting: numbers, units, qualifiers, periods and escaping in both languages."""
+from __future__ import annotations
+
+import pytest
+
+from guilin_analysis.formatting import (escape_markdown, escape_mathtext, format_number, format_quantity, money,
+                                        percent, period_text, points, quote_zh, significant)
+from guilin_analysis.lookup import format_figure
+
+
+@pytest.mark.parametrize("args,expected", [
+    ((32715, "张", "zh"), "32,715张"),
+    ((32715, "张", "en"), "32,715 beds"),
+    ((922.52, "万元", "zh"), "922.52万元"),
+    ((922.52, "万元", "en"), "9.23 million yuan"),
+    ((110.14, "万人", "zh"), "110.14万人"),
+    ((110.14, "万人", "en"), "1.1 million persons"),
+    ((1, "亿元", "en", "more_than"), "more than 100 million yuan"),
+    ((1, "亿元", "zh", "more_than"), "超过1亿元"),
+    ((50, "户", "zh", "at_least"), "不少于50户"),
+    ((50, "户", "en", "at_least"), "at least 50 households"),
+    ((900, "户", "zh", "approx"), "约900户"),
+    ((900, "户", "en", "approx"), "about 900 households"),
+    ((66, "%", "en"), "66%"),
+    ((66, "%", "zh"), "66%"),
+    ((25.9, "万元", "en"), "259,000 yuan"),
+])
+def test_format_figure(args, expected):
+    assert format_figure(*args) == expected
+
+
+def test_unit_en_overrides_the_generic_label():
+    assert format_quantity(78, "个", "en", unit_en="stations") == "78 stations"
+    assert format_quantity(78, "个", "zh", unit_en="stations") == "78个"
+
+
+def test_numbers_and_significant_digits():
+    assert format_number(32715) == "32,715"
+    assert format_number(66.654, 1) == "66.7"
+    assert format_number(3.5) == "3.5"
+    assert significant(112502.439, 4) == 112500
+    assert significant(93183.84, 4) == 93180
+    # "922.52万元" over 82 stations: four significant digits, as the report gives the sum
+    assert money(9225200 / 82, "zh") == "11.25万元"
+    assert money(9225200 / 82, "en") == "112,500 yuan"
+    assert money(2500, "zh") == "2,500元"
+    assert percent(66.654) == "66.7%"
+    assert points(-2.7556, "zh") == "2.8个百分点" and points(11.654, "en") == "11.7 percentage points"
+
+
+@pytest.mark.parametrize("period_type,period,zh,en", [
+    ("year", "2022", "2022年", "2022"),
+    ("change", "2022 vs 2021", "2022年较2021年", "2022 on 2021"),
+    ("since", "2022", "2022年以来", "since 2022"),
+    ("cumulative", "", "累计至报道时", "in total up to the report"),
+    ("stock", "", "报道时", "at the time of the report"),
+    ("stock", "2022", "2022年", "2022"),
+    ("unstated", "", "未说明时期", "period not stated"),
+])
+def test_periods_say_no_more_than_the_text(period_type, period, zh, en):
+    assert period_text(period_type, period, "zh") == zh
+    assert period_text(period_type, period, "en") == en
+
+
+def test_escaping_makes_markup_inert():
+    assert escape_markdown("<script>alert(1)</script>") == r"\<script\>alert\(1\)\</script\>"
+    assert escape_markdown("[c](javascript:x)") == r"\[c\]\(javascript:x\)"
+    assert escape_mathtext("cost $5$") == r"cost \$5\$"
+    assert quote_zh("“六一”资助") == "“‘六一’资助”"
+
+
+def test_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="lang must be one of zh, en"):
+        format_quantity(1, "张", "fr")
