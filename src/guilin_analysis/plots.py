@@ -21,7 +21,7 @@ from .style import PALETTE, chart_style
 TITLES = {
     "section_counts": {"zh": "报告中各板块的数字个数", "en": "Figures stated in the report, by section"},
     "beds": {"zh": "养老服务床位构成（2022年）", "en": "Eldercare beds in 2022"},
-    "nursing_share": {"zh": "护理型床位占比：报告、重算与同口径的国家指标", "en": "Nursing-type bed share: report, recomputed, and the national benchmark of each definition"},
+    "nursing_share": {"zh": "护理型床位占比：各读法与同口径的国家指标", "en": "Nursing-bed share: each reading and its like-for-like benchmark"},
     "beds_per_older": {"zh": "每百名60岁以上老人养老服务床位", "en": "Eldercare beds per 100 residents aged 60+"},
     "stations": {"zh": "乡镇（街道）社工站：报告的两个数字", "en": "Township social-work stations: the report's two counts"},
     "coverage": {"zh": "覆盖率（%）", "en": "Coverage (%)"},
@@ -127,7 +127,8 @@ def nursing_share(indicators: pd.DataFrame, metrics: pd.DataFrame, reference: pd
               _value(reference, "target.nursing_bed_share.2020", "figure_id")]
     keys = ["printed", "recomputed", "target_2025", "of_all_beds", "benchmark_2020"]
     texts = [f"{format_number(v, 1)}%" for v in values]
-    texts[2], texts[4] = f"≥{texts[2]}", f"≥{texts[4]}"
+    texts[0] = f"{format_number(values[0])}%"                       # as printed
+    texts[2], texts[4] = f"≥{format_number(values[2])}%", f"≥{format_number(values[4])}%"
     return _hbar(lang, _t(TITLES, "nursing_share", lang), _t(AXES, "percent", lang),
                  [_t(BAR_LABELS, k, lang) for k in keys], values, texts,
                  [PALETTE[0], PALETTE[2], PALETTE[6], PALETTE[5], PALETTE[6]])
