@@ -310,6 +310,14 @@ def test_unenforced_constraint_is_refused_by_its_json_path(data_copy, capsys):
      r"^resources\[\d\]\.schema\.foreignKeys\[0\]\.reference\.resource: 'county' is not a table of this package"),
     ("unit label without multiplier", lambda d: _field(d, "report-indicators", "unit")["x-unit-labels"]["张"].pop("multiplier"),
      r"^resources\[\d\]\.schema\.fields\[\d\]\.x-unit-labels\.张\.multiplier: every unit needs a positive multiplier"),
+    ("field name not text", lambda d: _field(d, "counties", "kind").update(name=["kind"]),
+     r"^resources\[\d\]\.schema\.fields\[2\]: the field has no name"),
+    ("pattern on a number", lambda d: _field(d, "reference-figures", "value")["constraints"].update(pattern="\\d+"),
+     r"^resources\[\d\]\.schema\.fields\[3\]\.constraints\.pattern: a pattern applies to string fields, not to a number"),
+    ("unit bounds bounding nothing", lambda d: _field(d, "reference-figures", "unit").pop("x-unit-of"),
+     r"^resources\[\d\]\.schema\.fields\[4\]\.x-unit-labels: the unit labels declare bounds, so the field needs x-unit-of"),
+    ("unit bounds on a string", lambda d: _field(d, "reference-figures", "unit").update({"x-unit-of": "name_en"}),
+     r"^resources\[\d\]\.schema\.fields\[4\]\.x-unit-of: 'name_en' is not a number or integer field"),
     ("unknown custom property", lambda d: _field(d, "counties", "kind").update({"x-weight": 2}),
      r"^resources\[\d\]\.schema\.fields\[2\]: `x-weight` is not enforced"),
 ])
@@ -519,3 +527,43 @@ def test_frictionless_errors_are_one_line_each(data_copy):
     assert problems
     assert all("\n" not in str(p) and p.file.endswith("report-indicators.csv") for p in problems)
     assert any(p.column == "unit" and re.match(r"Frictionless, row \d+: ", p.message) for p in problems), problems
+
+
+def test_no_descriptor_fault_raises_anything_but_problems(data_copy):
+    """Random damage to the descriptor (a value replaced by another JSON type, or removed) yields
+    Problems or a DataValidationError from every entry point, never another exception."""
+    import random
+
+    base = json.loads((data_copy / DESCRIPTOR).read_text(encoding="utf-8"))
+    junk = [None, 1, -1, 2.5, "", "x", "\\d(", [], [1], ["a", "b"], {}, {"a": 1}, True, [[]], {"name": 1}]
+
+    def paths(node, path=()):
+        yield path
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, child in children:
+            yield from paths(child, path + (key,))
+
+    where = [p for p in paths(base) if p]
+    rng = random.Random(7)
+    for _ in range(200):
+        descriptor = json.loads(json.dumps(base))
+        for _ in range(rng.randint(1, 3)):
+            path = rng.choice(where)
+            try:
+                parent = descriptor
+                for key in path[:-1]:
+                    parent = parent[key]
+                if isinstance(parent, dict) and rng.random() < 0.2:
+                    del parent[path[-1]]
+                else:
+                    parent[path[-1]] = json.loads(json.dumps(rng.choice(junk)))
+            except (KeyError, IndexError, TypeError):
+                pass                                   # an earlier change removed the path
+        (data_copy / DESCRIPTOR).write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+        assert all("\n" not in str(p) for p in ga.validate(data_copy))
+        for load in (ga.load_indicators, ga.load_report_text,
+                     lambda d: ga.load_reference("township-divisions", d)):
+            try:
+                load(data_copy)
+            except ga.DataValidationError:
+                pass

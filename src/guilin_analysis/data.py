@@ -142,7 +142,8 @@ def _compiles(pattern) -> str | None:
     return None
 
 
-def _field_faults(where: str, f, names: set[str]) -> list[str]:
+def _field_faults(where: str, f, numeric: dict[str, bool]) -> list[str]:
+    """Faults of one field; ``numeric`` maps each field name of the table to 'is a number'."""
     if not isinstance(f, dict):
         return [f"{where}: a field must be an object with a name and a type"]
     faults = []
@@ -151,7 +152,7 @@ def _field_faults(where: str, f, names: set[str]) -> list[str]:
     if "type" not in f:
         return faults + [f"{where}: the field has no type (one of {', '.join(sorted(_TYPES))})"]
     kind = f["type"]
-    if kind not in _TYPES:
+    if not isinstance(kind, str) or kind not in _TYPES:
         return faults + [f"{where}.type: the type {kind!r} is not supported "
                          f"(supported: {', '.join(sorted(_TYPES))})"]
     for key in f:
@@ -179,6 +180,8 @@ def _field_faults(where: str, f, names: set[str]) -> list[str]:
             faults.append(f"{at}: it must be true or false")
         elif key == "enum" and not (isinstance(value, list) and value):
             faults.append(f"{at}: it must be a non-empty list of values")
+        elif key == "pattern" and kind != "string":
+            faults.append(f"{at}: a pattern applies to string fields, not to a {kind} field")
         elif key == "pattern" and (why := _compiles(value)):
             faults.append(f"{at}: the pattern {value!r} {why}")
         elif key in ("minimum", "maximum") and kind not in _ORDERED:
@@ -187,11 +190,17 @@ def _field_faults(where: str, f, names: set[str]) -> list[str]:
         elif key in ("minimum", "maximum") and not _bound_ok(kind, value):
             faults.append(f"{at}: {value!r} is not a valid {kind}")
     if "x-unit-labels" in f:
-        faults += _unit_label_faults(f"{where}.x-unit-labels", f["x-unit-labels"], names)
-    if "x-unit-of" in f and f["x-unit-of"] not in names:
-        faults.append(f"{where}.x-unit-of: {f['x-unit-of']!r} is not a field of this table")
+        faults += _unit_label_faults(f"{where}.x-unit-labels", f["x-unit-labels"], set(numeric))
+    if "x-unit-of" in f and not (isinstance(f["x-unit-of"], str) and numeric.get(f["x-unit-of"])):
+        faults.append(f"{where}.x-unit-of: {f['x-unit-of']!r} is not a number or integer field of this table")
     if "x-unit-of" in f and "x-unit-labels" not in f:
         faults.append(f"{where}.x-unit-of: it needs the unit labels (x-unit-labels) beside it")
+    labels = f.get("x-unit-labels")
+    if "x-unit-of" not in f and isinstance(labels, dict) and any(
+            isinstance(v, dict) and v.keys() & {"minimum", "maximum", "exclusiveMinimum", "exceptWhere"}
+            for v in labels.values()):
+        faults.append(f"{where}.x-unit-labels: the unit labels declare bounds, so the field needs x-unit-of "
+                      "naming the number field they bound; without it the bounds would pass unchecked")
     return faults
 
 
@@ -235,13 +244,16 @@ def _schema_faults(where: str, schema, resources: dict[str, dict]) -> list[str]:
     faults = [_refused(where, key) for key in schema if key not in _SCHEMA_KEYS]
     if schema.get("missingValues", [""]) != [""]:
         faults.append(f"{where}.missingValues: only [\"\"] (an empty cell is missing) is supported")
-    names = {f.get("name") for f in fields if isinstance(f, dict)}
+    numeric = {f["name"]: f.get("type") in ("number", "integer") for f in fields
+               if isinstance(f, dict) and isinstance(f.get("name"), str)}
+    names = set(numeric)
     seen: set = set()
     for j, f in enumerate(fields):
-        faults += _field_faults(f"{where}.fields[{j}]", f, names)
-        if isinstance(f, dict) and f.get("name") in seen:
-            faults.append(f"{where}.fields[{j}].name: the field {f['name']!r} is declared twice")
-        seen.add(f.get("name") if isinstance(f, dict) else None)
+        faults += _field_faults(f"{where}.fields[{j}]", f, numeric)
+        name = f.get("name") if isinstance(f, dict) else None
+        if isinstance(name, str) and name in seen:
+            faults.append(f"{where}.fields[{j}].name: the field {name!r} is declared twice")
+        seen.add(name if isinstance(name, str) else None)
     if "primaryKey" in schema:
         key = _names(schema["primaryKey"])
         if key is None:
@@ -261,14 +273,20 @@ def _schema_faults(where: str, schema, resources: dict[str, dict]) -> list[str]:
         faults += [_refused(at, k) for k in fk if k not in ("fields", "reference")]
         faults += [_refused(f"{at}.reference", k) for k in ref if k not in ("resource", "fields")]
         faults += [f"{at}.fields: {k!r} is not a field of this table" for k in own if k not in names]
-        target = resources.get(ref.get("resource")) if ref.get("resource") else {"schema": schema}
+        resource = ref.get("resource")
+        if not isinstance(resource, str):
+            faults.append(f"{at}.reference.resource: it must be the name of a table (\"\" for this one)")
+            continue
+        target = resources.get(resource) if resource else {"schema": schema}
         theirs = _names(ref.get("fields"))
         if target is None or not isinstance(target.get("schema"), dict):
             faults.append(f"{at}.reference.resource: {ref.get('resource')!r} is not a table of this package")
         elif theirs is None or len(theirs) != len(own):
             faults.append(f"{at}.reference.fields: it must name as many fields as {at}.fields")
         else:
-            their_names = {f.get("name") for f in target["schema"].get("fields", []) if isinstance(f, dict)}
+            their_fields = target["schema"].get("fields")
+            their_names = {f.get("name") for f in (their_fields if isinstance(their_fields, list) else [])
+                           if isinstance(f, dict) and isinstance(f.get("name"), str)}
             faults += [f"{at}.reference.fields: {k!r} is not a field of {ref['resource'] or 'this table'}"
                        for k in theirs if k not in their_names]
     return faults
@@ -305,6 +323,8 @@ def _descriptor_faults(descriptor) -> list[str]:
         if str(res.get("encoding", "utf-8")).lower().replace("-", "") != "utf8":
             faults.append(f"{where}.encoding: only utf-8 is supported, not {res['encoding']!r}")
     for i, res in enumerate(resources):
+        if isinstance(res, dict) and "x-provenance" in res and "schema" not in res:
+            faults.append(f"resources[{i}]: `x-provenance` applies to a table, and the resource has no schema")
         if not isinstance(res, dict) or "schema" not in res:
             continue
         where = f"resources[{i}]"
@@ -323,11 +343,11 @@ def _provenance_faults(where: str, res: dict, by_name: dict[str, dict]) -> list[
         return [f"{where}: it must be an object naming source_resource, quote_field, value_field and unit_field"]
     faults = [_refused(where, key) for key in prov if key not in _PROVENANCE_KEYS]
     source = prov.get("source_resource")
-    if source not in by_name:
+    if not isinstance(source, str) or source not in by_name:
         faults.append(f"{where}.source_resource: {source!r} is not a resource of this package")
     names = {f["name"] for f in res["schema"]["fields"]}
     for key in ("quote_field", "value_field", "unit_field"):
-        if prov.get(key) not in names:
+        if not isinstance(prov.get(key), str) or prov[key] not in names:
             faults.append(f"{where}.{key}: {prov.get(key)!r} is not a field of this table")
     return faults
 
