@@ -279,7 +279,7 @@ def test_unenforced_constraint_is_refused_by_its_json_path(data_copy, capsys):
     _edit_descriptor(data_copy, change)
     _, where = _where(json.loads((data_copy / DESCRIPTOR).read_text(encoding="utf-8")), "report-indicators", "name_en")
     _expect_descriptor_fault(data_copy, capsys,
-                             re.escape(f"{where}.constraints: `minLength` is not enforced by guilin_analysis.data"))
+                             re.escape(f"{where}.constraints.minLength: guilin_analysis.data does not enforce `minLength`"))
 
 
 @pytest.mark.parametrize("case,change,words", [
@@ -300,9 +300,9 @@ def test_unenforced_constraint_is_refused_by_its_json_path(data_copy, capsys):
     ("missing values", lambda d: _schema(d, "counties").update(missingValues=["", "NA"]),
      r"^resources\[\d\]\.schema\.missingValues: only \[\"\"\] \(an empty cell is missing\) is supported"),
     ("unknown schema key", lambda d: _schema(d, "counties").update(uniqueKeys=[["name"]]),
-     r"^resources\[\d\]\.schema: `uniqueKeys` is not enforced"),
+     r"^resources\[\d\]\.schema\.uniqueKeys: guilin_analysis\.data does not enforce `uniqueKeys`"),
     ("csv dialect", lambda d: _resource(d, "counties").update(dialect={"delimiter": ";"}),
-     r"^resources\[\d\]: `dialect` is not enforced"),
+     r"^resources\[\d\]\.dialect: guilin_analysis\.data does not enforce `dialect`"),
     ("primary key not a field", lambda d: _schema(d, "counties").update(primaryKey=["county"]),
      r"^resources\[\d\]\.schema\.primaryKey: 'county' is not a field of this table"),
     ("foreign key to no table", lambda d: _schema(d, "township-divisions").update(
@@ -319,7 +319,7 @@ def test_unenforced_constraint_is_refused_by_its_json_path(data_copy, capsys):
     ("unit bounds on a string", lambda d: _field(d, "reference-figures", "unit").update({"x-unit-of": "name_en"}),
      r"^resources\[\d\]\.schema\.fields\[4\]\.x-unit-of: 'name_en' is not a number or integer field"),
     ("unknown custom property", lambda d: _field(d, "counties", "kind").update({"x-weight": 2}),
-     r"^resources\[\d\]\.schema\.fields\[2\]: `x-weight` is not enforced"),
+     r"^resources\[\d\]\.schema\.fields\[2\]\.x-weight: guilin_analysis\.data does not enforce `x-weight`"),
 ])
 def test_descriptor_fault_is_one_sentence(data_copy, capsys, case, change, words):
     _edit_descriptor(data_copy, change)

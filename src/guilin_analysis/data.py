@@ -119,7 +119,7 @@ def _names(value) -> list[str] | None:
 
 
 def _refused(where: str, key: str) -> str:
-    return (f"{where}: `{key}` is not enforced by guilin_analysis.data, so it is refused rather "
+    return (f"{where}.{key}: guilin_analysis.data does not enforce `{key}`, so it is refused rather "
             "than passed unchecked; remove it or enforce it there first")
 
 
