@@ -54,3 +54,32 @@ def test_frictionless_also_rejects_a_unit_outside_the_vocabulary(data_copy):
     assert [e for e in report.flatten(["fieldName", "type"]) if e == ["unit", "constraint-error"]]
     with pytest.raises(ga.DataValidationError, match="column unit"):
         ga.load_indicators(data_copy)
+
+
+def _frictionless_errors(data_copy):
+    report = frictionless.validate(str(data_copy / "datapackage.json"))
+    return report.flatten(["fieldName", "type"])
+
+
+def test_frictionless_also_enforces_the_foreign_key(data_copy):
+    """The foreign key is standard Table Schema: Frictionless reads it the way the loader does."""
+    path = data_copy / "reference" / "guilin-township-divisions-2022.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("450302002,丽君街道,450302,", "450302002,丽君街道,450399,", 1),
+                    encoding="utf-8")
+    assert [None, "foreign-key"] in _frictionless_errors(data_copy)   # Frictionless names no field here
+    with pytest.raises(ga.DataValidationError, match="column county_code: '450399' is not a county_code of counties"):
+        ga.load_reference("township-divisions", data_copy)
+
+
+def test_frictionless_also_enforces_the_minimum(data_copy):
+    path = data_copy / "reference" / "reference-figures.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",4931137,人,", ",-4931137,人,", 1), encoding="utf-8")
+    assert ["value", "constraint-error"] in _frictionless_errors(data_copy)
+    with pytest.raises(ga.DataValidationError, match="column value: -4931137 is below the minimum 0"):
+        ga.load_reference("reference-figures", data_copy)
+
+
+def test_every_table_declares_its_primary_key():
+    for res in DESCRIPTOR["resources"]:
+        if "schema" in res:
+            assert res["schema"].get("primaryKey"), res["name"]

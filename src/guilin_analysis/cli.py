@@ -68,7 +68,7 @@ def _build(args) -> int:
 def _check(args) -> int:
     from .data import validate
 
-    problems = validate(args.data_dir)
+    problems = validate(args.data_dir, frictionless=True)   # Frictionless only once the fast checks pass
     for problem in problems:
         print(problem)
     where = args.data_dir or "data/"

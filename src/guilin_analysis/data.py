@@ -4,32 +4,48 @@ In: a data package folder (``data/`` by default; see :mod:`guilin_analysis.paths
 ``datapackage.json``, the report text and CSV tables. Out: pandas DataFrames typed as the
 descriptor declares, or :class:`DataValidationError` naming file, line and column.
 
-The descriptor is the one place the schema lives: field names, types, required fields,
-vocabularies (``enum``), patterns, unique keys and the provenance rule
-(``x-provenance``: each quote occurs in the report; each value occurs in its quote).
-This module only interprets it. The checks are written here rather than delegated to
-Frictionless because a researcher needs the physical line of the file (Frictionless
-counts rows) and the package must load in well under 50 ms; ``tests/test_datapackage.py``
-runs Frictionless over the same descriptor so that the two readings cannot drift apart.
+The descriptor is the one place the schema lives, and every rule it declares is either
+enforced here or refused when the descriptor is read, with a sentence naming its JSON path
+(``resources[2].schema.fields[4].constraints.minLength``): nothing declared passes unchecked.
+Enforced from Table Schema: field types ``string``, ``number``, ``integer``, ``boolean``,
+``date`` and ``year`` (default formats; ``groupChar`` for numbers), the constraints
+``required``, ``unique``, ``enum``, ``pattern``, ``minimum`` and ``maximum``, ``primaryKey``
+(one field or several) and ``foreignKeys`` to a table of the package. Enforced from the
+package's own properties (documented in ``data/README.md``): ``x-provenance`` (each quote
+occurs in the report; each value occurs in its quote, see :mod:`guilin_analysis.provenance`)
+and ``x-unit-labels`` (every unit used has a label; the bounds a label declares hold for the
+values in that unit, the field named by ``x-unit-of``). Beyond the schema: header names are
+unique and match the declared fields, and every table has rows.
+
+The checks are written here rather than delegated to Frictionless because a researcher needs
+the physical line of the file (Frictionless counts rows) and the package must load in well
+under 50 ms; ``guilin-report check`` and ``tests/test_datapackage.py`` also run Frictionless
+over the same descriptor (:func:`validate` with ``frictionless=True``), so that the two
+readings cannot drift apart.
 """
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import math
 import os
 import re
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field as dc_field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .paths import DESCRIPTOR_NAME, data_path
+from .provenance import chinese_number, numbers_in, provenance_problems, value_in_quote
 
 if TYPE_CHECKING:  # pandas is imported when a table is built, so validation alone starts fast
     import pandas as pd
+
+__all__ = ["INDICATORS", "REPORT_TEXT", "Problem", "DataValidationError", "read_descriptor",
+           "tabular_resources", "load_indicators", "load_reference", "load_report_text",
+           "unit_labels", "validate", "chinese_number", "numbers_in", "value_in_quote"]
 
 INDICATORS = "report-indicators"
 REPORT_TEXT = "report-text"
@@ -74,15 +90,291 @@ def _shown(path: Path) -> str:
 
 # ---------------------------------------------------------------- descriptor
 
+# What the loader enforces. Any other key with a meaning is refused by _descriptor_faults, so a
+# rule added to datapackage.json is either checked or reported, never silently ignored.
+_TYPES = {"string", "number", "integer", "boolean", "date", "year"}
+_ORDERED = {"number", "integer", "date", "year"}            # types that take minimum/maximum
+_CONSTRAINTS = {"required", "unique", "enum", "pattern", "minimum", "maximum"}
+_FIELD_KEYS = {"name", "type", "format", "title", "description", "example", "rdfType",
+               "constraints", "x-unit-labels", "x-unit-of"}
+_NUMBER_KEYS = {"groupChar", "decimalChar", "bareNumber"}
+_SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "missingValues", "title", "description"}
+_RESOURCE_KEYS = {"name", "path", "profile", "title", "description", "homepage", "sources",
+                  "licenses", "format", "mediatype", "encoding", "schema", "x-provenance"}
+_PROVENANCE_KEYS = {"source_resource", "quote_field", "value_field", "unit_field", "rule"}
+_UNIT_LABEL_KEYS = {"en", "multiplier", "minimum", "maximum", "exclusiveMinimum", "exceptWhere"}
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _names(value) -> list[str] | None:
+    """A primaryKey / foreignKey ``fields`` entry as a list of names, or None if malformed."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return value
+    return None
+
+
+def _refused(where: str, key: str) -> str:
+    return (f"{where}.{key}: guilin_analysis.data does not enforce `{key}`, so it is refused rather "
+            "than passed unchecked; remove it or enforce it there first")
+
+
+def _bound_ok(kind: str, bound) -> bool:
+    if kind == "date":
+        return isinstance(bound, str) and _parse_cell("date", bound, None) is not None
+    if kind in ("integer", "year"):
+        return _is_number(bound) and float(bound).is_integer()
+    return _is_number(bound)
+
+
+def _compiles(pattern) -> str | None:
+    """None if ``pattern`` is a valid regular expression, else why not."""
+    if not isinstance(pattern, str):
+        return "is not a string"
+    try:
+        re.compile(pattern)
+    except re.error as err:
+        return f"is not a valid regular expression ({err})"
+    return None
+
+
+def _field_faults(where: str, f, numeric: dict[str, bool]) -> list[str]:
+    """Faults of one field; ``numeric`` maps each field name of the table to 'is a number'."""
+    if not isinstance(f, dict):
+        return [f"{where}: a field must be an object with a name and a type"]
+    faults = []
+    if not isinstance(f.get("name"), str) or not f["name"]:
+        faults.append(f"{where}: the field has no name")
+    if "type" not in f:
+        return faults + [f"{where}: the field has no type (one of {', '.join(sorted(_TYPES))})"]
+    kind = f["type"]
+    if not isinstance(kind, str) or kind not in _TYPES:
+        return faults + [f"{where}.type: the type {kind!r} is not supported "
+                         f"(supported: {', '.join(sorted(_TYPES))})"]
+    for key in f:
+        if key in _NUMBER_KEYS and kind in ("number", "integer"):
+            continue
+        if key not in _FIELD_KEYS:
+            faults.append(_refused(where, key))
+    if f.get("format", "default") != "default":
+        faults.append(f"{where}.format: only the default format is supported, not {f['format']!r}")
+    group = f.get("groupChar")
+    if group is not None and (not isinstance(group, str) or len(group) != 1 or group.isdigit()):
+        faults.append(f"{where}.groupChar: it must be one character that is not a digit")
+    if f.get("decimalChar", ".") != ".":
+        faults.append(f"{where}.decimalChar: only '.' is supported")
+    if f.get("bareNumber", True) is not True:
+        faults.append(f"{where}.bareNumber: only bare numbers (true, the default) are supported")
+    cons = f.get("constraints", {})
+    if not isinstance(cons, dict):
+        return faults + [f"{where}.constraints: it must be an object"]
+    for key, value in cons.items():
+        at = f"{where}.constraints.{key}"
+        if key not in _CONSTRAINTS:
+            faults.append(_refused(f"{where}.constraints", key))
+        elif key in ("required", "unique") and not isinstance(value, bool):
+            faults.append(f"{at}: it must be true or false")
+        elif key == "enum" and not (isinstance(value, list) and value):
+            faults.append(f"{at}: it must be a non-empty list of values")
+        elif key == "pattern" and kind != "string":
+            faults.append(f"{at}: a pattern applies to string fields, not to a {kind} field")
+        elif key == "pattern" and (why := _compiles(value)):
+            faults.append(f"{at}: the pattern {value!r} {why}")
+        elif key in ("minimum", "maximum") and kind not in _ORDERED:
+            faults.append(f"{at}: {key} applies to numbers, integers, dates and years, "
+                          f"not to a {kind} field")
+        elif key in ("minimum", "maximum") and not _bound_ok(kind, value):
+            faults.append(f"{at}: {value!r} is not a valid {kind}")
+    if "x-unit-labels" in f:
+        faults += _unit_label_faults(f"{where}.x-unit-labels", f["x-unit-labels"], set(numeric))
+    if "x-unit-of" in f and not (isinstance(f["x-unit-of"], str) and numeric.get(f["x-unit-of"])):
+        faults.append(f"{where}.x-unit-of: {f['x-unit-of']!r} is not a number or integer field of this table")
+    if "x-unit-of" in f and "x-unit-labels" not in f:
+        faults.append(f"{where}.x-unit-of: it needs the unit labels (x-unit-labels) beside it")
+    labels = f.get("x-unit-labels")
+    if "x-unit-of" not in f and isinstance(labels, dict) and any(
+            isinstance(v, dict) and v.keys() & {"minimum", "maximum", "exclusiveMinimum", "exceptWhere"}
+            for v in labels.values()):
+        faults.append(f"{where}.x-unit-labels: the unit labels declare bounds, so the field needs x-unit-of "
+                      "naming the number field they bound; without it the bounds would pass unchecked")
+    return faults
+
+
+def _unit_label_faults(where: str, labels, names: set[str]) -> list[str]:
+    if not isinstance(labels, dict) or not labels:
+        return [f"{where}: it must map each unit to its label, e.g. {{\"人\": {{\"en\": \"persons\", "
+                "\"multiplier\": 1}}"]
+    faults = []
+    for unit, label in labels.items():
+        at = f"{where}.{unit}"
+        if not isinstance(label, dict):
+            faults.append(f"{at}: the label must be an object with en and multiplier")
+            continue
+        faults += [_refused(at, key) for key in label if key not in _UNIT_LABEL_KEYS]
+        if not isinstance(label.get("en"), str) or not label["en"]:
+            faults.append(f"{at}.en: every unit needs its English label")
+        if not (_is_number(label.get("multiplier")) and label["multiplier"] > 0):
+            faults.append(f"{at}.multiplier: every unit needs a positive multiplier "
+                          "(base units per printed unit)")
+        for key in ("minimum", "maximum", "exclusiveMinimum"):
+            if key in label and not _is_number(label[key]):
+                faults.append(f"{at}.{key}: it must be a number")
+        except_where = label.get("exceptWhere", {})
+        if not isinstance(except_where, dict):
+            faults.append(f"{at}.exceptWhere: it must map field names to patterns")
+            continue
+        for name, pattern in except_where.items():
+            if name not in names:
+                faults.append(f"{at}.exceptWhere.{name}: {name!r} is not a field of this table")
+            elif why := _compiles(pattern):
+                faults.append(f"{at}.exceptWhere.{name}: the pattern {pattern!r} {why}")
+    return faults
+
+
+def _schema_faults(where: str, schema, resources: dict[str, dict]) -> list[str]:
+    if not isinstance(schema, dict):
+        return [f"{where}: the schema must be an object with a list of fields"]
+    fields = schema.get("fields")
+    if not isinstance(fields, list) or not fields:
+        return [f"{where}.fields: the schema needs a non-empty list of fields"]
+    faults = [_refused(where, key) for key in schema if key not in _SCHEMA_KEYS]
+    if schema.get("missingValues", [""]) != [""]:
+        faults.append(f"{where}.missingValues: only [\"\"] (an empty cell is missing) is supported")
+    numeric = {f["name"]: f.get("type") in ("number", "integer") for f in fields
+               if isinstance(f, dict) and isinstance(f.get("name"), str)}
+    names = set(numeric)
+    seen: set = set()
+    for j, f in enumerate(fields):
+        faults += _field_faults(f"{where}.fields[{j}]", f, numeric)
+        name = f.get("name") if isinstance(f, dict) else None
+        if isinstance(name, str) and name in seen:
+            faults.append(f"{where}.fields[{j}].name: the field {name!r} is declared twice")
+        seen.add(name if isinstance(name, str) else None)
+    if "primaryKey" in schema:
+        key = _names(schema["primaryKey"])
+        if key is None:
+            faults.append(f"{where}.primaryKey: it must be a field name or a list of field names")
+        else:
+            faults += [f"{where}.primaryKey: {k!r} is not a field of this table" for k in key if k not in names]
+    fks = schema.get("foreignKeys", [])
+    if not isinstance(fks, list):
+        return faults + [f"{where}.foreignKeys: it must be a list"]
+    for j, fk in enumerate(fks):
+        at = f"{where}.foreignKeys[{j}]"
+        ref = fk.get("reference") if isinstance(fk, dict) else None
+        own = _names(fk.get("fields")) if isinstance(fk, dict) else None
+        if own is None or not isinstance(ref, dict):
+            faults.append(f"{at}: a foreign key needs fields and a reference with resource and fields")
+            continue
+        faults += [_refused(at, k) for k in fk if k not in ("fields", "reference")]
+        faults += [_refused(f"{at}.reference", k) for k in ref if k not in ("resource", "fields")]
+        faults += [f"{at}.fields: {k!r} is not a field of this table" for k in own if k not in names]
+        resource = ref.get("resource")
+        if not isinstance(resource, str):
+            faults.append(f"{at}.reference.resource: it must be the name of a table (\"\" for this one)")
+            continue
+        target = resources.get(resource) if resource else {"schema": schema}
+        theirs = _names(ref.get("fields"))
+        if target is None or not isinstance(target.get("schema"), dict):
+            faults.append(f"{at}.reference.resource: {ref.get('resource')!r} is not a table of this package")
+        elif theirs is None or len(theirs) != len(own):
+            faults.append(f"{at}.reference.fields: it must name as many fields as {at}.fields")
+        else:
+            their_fields = target["schema"].get("fields")
+            their_names = {f.get("name") for f in (their_fields if isinstance(their_fields, list) else [])
+                           if isinstance(f, dict) and isinstance(f.get("name"), str)}
+            faults += [f"{at}.reference.fields: {k!r} is not a field of {ref['resource'] or 'this table'}"
+                       for k in theirs if k not in their_names]
+    return faults
+
+
+def _descriptor_faults(descriptor) -> list[str]:
+    """Every structural fault of a parsed descriptor, each ``"json.path: sentence"``."""
+    if not isinstance(descriptor, dict):
+        return ["the descriptor must be a JSON object with a list of resources"]
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list) or not resources:
+        return ["resources: the descriptor needs a non-empty list of resources"]
+    faults: list[str] = []
+    by_name: dict[str, dict] = {}
+    for i, res in enumerate(resources):
+        where = f"resources[{i}]"
+        if not isinstance(res, dict):
+            faults.append(f"{where}: a resource must be an object with a name and a path")
+            continue
+        name = res.get("name")
+        if not isinstance(name, str) or not name:
+            faults.append(f"{where}: the resource has no name")
+        elif name in by_name:
+            faults.append(f"{where}.name: the resource name {name!r} is used twice")
+        else:
+            by_name[name] = res
+        if "path" not in res:
+            faults.append(f"{where}: the resource has no path (the file it describes, relative to datapackage.json)")
+        elif not isinstance(res["path"], str) or not res["path"]:
+            faults.append(f"{where}.path: it must be one relative file path (multi-file resources are not supported)")
+        elif Path(res["path"]).is_absolute() or ".." in Path(res["path"]).parts:
+            faults.append(f"{where}.path: {res['path']!r} must be relative and inside the package folder")
+        faults += [_refused(where, key) for key in res if key not in _RESOURCE_KEYS]
+        if str(res.get("encoding", "utf-8")).lower().replace("-", "") != "utf8":
+            faults.append(f"{where}.encoding: only utf-8 is supported, not {res['encoding']!r}")
+    for i, res in enumerate(resources):
+        if isinstance(res, dict) and "x-provenance" in res and "schema" not in res:
+            faults.append(f"resources[{i}]: `x-provenance` applies to a table, and the resource has no schema")
+        if not isinstance(res, dict) or "schema" not in res:
+            continue
+        where = f"resources[{i}]"
+        if res.get("format", "csv") != "csv":
+            faults.append(f"{where}.format: a table must be csv, not {res['format']!r}")
+        schema_faults = _schema_faults(f"{where}.schema", res["schema"], by_name)
+        faults += schema_faults
+        if "x-provenance" in res and not schema_faults:
+            faults += _provenance_faults(f"{where}.x-provenance", res, by_name)
+    return faults
+
+
+def _provenance_faults(where: str, res: dict, by_name: dict[str, dict]) -> list[str]:
+    prov = res["x-provenance"]
+    if not isinstance(prov, dict):
+        return [f"{where}: it must be an object naming source_resource, quote_field, and for figures "
+                "value_field and unit_field"]
+    faults = [_refused(where, key) for key in prov if key not in _PROVENANCE_KEYS]
+    source = prov.get("source_resource")
+    if not isinstance(source, str) or source not in by_name:
+        faults.append(f"{where}.source_resource: {source!r} is not a resource of this package")
+    names = {f["name"] for f in res["schema"]["fields"]}
+    # a table of figures names its value and unit; a table of anchors (text-gaps) has quotes only
+    figures = "value_field" in prov or "unit_field" in prov
+    for key in ("quote_field", "value_field", "unit_field") if figures else ("quote_field",):
+        if not isinstance(prov.get(key), str) or prov[key] not in names:
+            faults.append(f"{where}.{key}: {prov.get(key)!r} is not a field of this table")
+    return faults
+
+
 @lru_cache(maxsize=16)
-def _parse_descriptor(path: str, mtime_ns: int, size: int) -> dict:
-    """Parse a descriptor once per version of the file (the stat values are the cache key)."""
-    return json.loads(Path(path).read_text(encoding="utf-8-sig"))
+def _parse_descriptor(path: str, mtime_ns: int, size: int) -> tuple[dict | None, tuple]:
+    """Parse and check a descriptor once per version of the file (the stat values are the key).
+
+    Returns the parsed dict (None if unreadable) and its faults as ``(line, column, message)``.
+    """
+    try:
+        descriptor = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as err:
+        return None, ((None, None, f"the descriptor is not UTF-8 ({err.reason})"),)
+    except json.JSONDecodeError as err:
+        return None, ((err.lineno, str(err.colno), f"the descriptor is not valid JSON: {err.msg}"),)
+    return descriptor, tuple((None, None, fault) for fault in _descriptor_faults(descriptor))
 
 
 def read_descriptor(data_dir: str | os.PathLike | None = None) -> dict:
     """Return the parsed ``datapackage.json`` of ``data_dir``, or raise DataValidationError.
 
+    The descriptor is checked as it is read: a malformed descriptor, or one declaring a rule
+    this module does not enforce, raises with one sentence per fault naming its JSON path.
     The dict is shared between calls while the file is unchanged: read it, never modify it.
     """
     path = data_path(data_dir) / DESCRIPTOR_NAME
@@ -91,21 +383,17 @@ def read_descriptor(data_dir: str | os.PathLike | None = None) -> dict:
                                            "the data package descriptor is missing; "
                                            "data_dir must point at a folder holding datapackage.json")])
     stat = path.stat()
-    try:
-        return _parse_descriptor(str(path), stat.st_mtime_ns, stat.st_size)
-    except UnicodeDecodeError as err:
-        raise DataValidationError([Problem(_shown(path), None, None,
-                                           f"the descriptor is not UTF-8 ({err.reason})")]) from None
-    except json.JSONDecodeError as err:
-        raise DataValidationError([Problem(_shown(path), err.lineno, str(err.colno),
-                                           f"the descriptor is not valid JSON: {err.msg}")]) from None
+    descriptor, faults = _parse_descriptor(str(path), stat.st_mtime_ns, stat.st_size)
+    if faults:
+        raise DataValidationError([Problem(_shown(path), *fault) for fault in faults])
+    return descriptor
 
 
 def _resource(descriptor: dict, name: str, file: str) -> dict:
-    for res in descriptor.get("resources", []):
-        if res.get("name") == name:
+    for res in descriptor["resources"]:
+        if res["name"] == name:
             return res
-    names = ", ".join(r.get("name", "?") for r in descriptor.get("resources", []))
+    names = ", ".join(r["name"] for r in descriptor["resources"])
     raise DataValidationError([Problem(file, None, None,
                                        f"the descriptor declares no resource named {name!r} (it has: {names})")])
 
@@ -170,78 +458,145 @@ def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[
     return header, records[1:], []
 
 
-# ---------------------------------------------------------------- checks
+# ---------------------------------------------------------------- cells
 
-def _parse_number(text: str) -> float | None:
-    try:
-        value = float(text.strip().replace(",", ""))
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
-_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-             "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
-_CN_LARGE = {"万": 10_000, "亿": 100_000_000}
-_CN_RUN = re.compile("[零〇一二两三四五六七八九十百千万亿]+")
-_ARABIC = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_INTEGER = re.compile(r"[+-]?\d+")
+_YEAR = re.compile(r"\d{4}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TRUE, _FALSE = {"true", "True", "TRUE", "1"}, {"false", "False", "FALSE", "0"}
 
 
-def chinese_number(run: str) -> int:
-    """Value of a Chinese numeral such as 六, 十, 一百, 千, 亿 or 三千二百 (a bare unit means one)."""
-    total = section = number = 0
-    for ch in run:
-        if ch in _CN_DIGIT:
-            number = _CN_DIGIT[ch]
-        elif ch in _CN_SMALL:
-            section += (number or 1) * _CN_SMALL[ch]
-            number = 0
+def _parse_cell(kind: str, cell: str, field: dict | None):
+    """The typed value of a non-empty cell (Table Schema default formats), or None if invalid."""
+    if kind == "string":
+        return cell
+    text = cell.strip()
+    if kind in ("number", "integer"):
+        group = (field or {}).get("groupChar")
+        if group and group in text:
+            digits = re.escape(group).join([r"\d{1,3}"] + [r"\d{3}"])
+            if not re.fullmatch(rf"[+-]?{digits}(?:{re.escape(group)}\d{{3}})*(?:\.\d+)?", text):
+                return None
+            text = text.replace(group, "")
+        if kind == "integer":
+            return int(text) if _INTEGER.fullmatch(text) else None
+        if not _NUMBER.fullmatch(text):
+            return None
+        value = float(text)
+        return value if math.isfinite(value) else None
+    if kind == "boolean":
+        return True if text in _TRUE else False if text in _FALSE else None
+    if kind == "year":
+        return int(text) if _YEAR.fullmatch(text) else None
+    if kind == "date" and _DATE.fullmatch(text):
+        try:
+            return datetime.date.fromisoformat(text).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def _type_error(kind: str, cell: str, field: dict) -> str:
+    """Why a cell is not a value of its field's type, in one sentence."""
+    group = field.get("groupChar")
+    if kind in ("number", "integer") and group and group in cell:
+        return (f"{cell!r} is not a {kind}: thousands separators ({group}) must separate groups "
+                "of three digits, as in 4,931,137")
+    if kind in ("number", "integer") and "," in cell:
+        return (f"{cell!r} is not a {kind}: a thousands separator is allowed only where the field "
+                "declares groupChar in datapackage.json, and only between groups of three digits")
+    readable = {"date": "date (YYYY-MM-DD)", "year": "year (YYYY)",
+                "boolean": "boolean (true or false)"}.get(kind, kind)
+    return f"{cell!r} is not a {readable}"
+
+
+# ---------------------------------------------------------------- checking a table
+
+@dataclass
+class _Table:
+    """One table as read and checked: frame columns, typed values by line, problems."""
+
+    name: str
+    file: str
+    columns: dict = dc_field(default_factory=dict)      # name -> values for the DataFrame
+    typed: list = dc_field(default_factory=list)        # (line, {name: typed value or None})
+    problems: list = dc_field(default_factory=list)
+
+
+def _header_problems(file: str, header: list[str], fields: list[dict], key: list[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    first: dict[str, int] = {}
+    for i, name in enumerate(header, 1):
+        if not name:
+            problems.append(Problem(file, 1, str(i), "the column has no name in the header"))
+        elif name in first:
+            problems.append(Problem(file, 1, name, f"the column name {name!r} appears twice in the header "
+                                                   f"(columns {first[name]} and {i}); each column needs "
+                                                   "its own name"))
         else:
-            section = (section + number) or 1
-            total += section * _CN_LARGE[ch]
-            section = number = 0
-    return total + section + number
-
-
-def numbers_in(quote: str) -> list[Decimal]:
-    """Every number a passage states: Arabic (32715, 922.52, 1,000) and Chinese (六, 千, 亿)."""
-    found = [Decimal(m.replace(",", "")) for m in _ARABIC.findall(quote)]
-    found += [Decimal(chinese_number(run)) for run in _CN_RUN.findall(quote)]
-    return found
-
-
-def value_in_quote(value: str, quote: str, multiplier: float = 1) -> bool:
-    """True when ``value`` (in a unit worth ``multiplier``) is a number the quote states.
-
-    "突破亿元" states 1 亿元 (亿 alone is 10^8 = 1 x multiplier); "千名" states 1000 人.
-    """
-    try:
-        wanted = Decimal(value.strip().replace(",", ""))
-    except InvalidOperation:
-        return False
-    scaled = wanted * Decimal(str(multiplier))
-    return any(n == wanted or n == scaled for n in numbers_in(quote))
-
-
-def _check_table(data_dir: Path, res: dict, descriptor: dict) -> tuple[dict, list[Problem]]:
-    """Check one tabular resource; return its typed columns and the problems found."""
-    path = data_dir / res["path"]
-    file = _shown(path)
-    header, rows, problems = _read_csv(path)
-    if problems:
-        return {}, problems
-    fields = res["schema"]["fields"]
-    by_name = {f["name"]: f for f in fields}
+            first[name] = i
+    declared = [f["name"] for f in fields]
     for f in fields:
-        if f.get("constraints", {}).get("required") and f["name"] not in header:
-            problems.append(Problem(file, 1, f["name"], "the required column is missing from the header"))
-    if problems:
-        return {}, problems
+        if f["name"] not in first:
+            required = f.get("constraints", {}).get("required") or f["name"] in key
+            problems.append(Problem(file, 1, f["name"], "the required column is missing from the header"
+                                    if required else "the column declared in datapackage.json is "
+                                    "missing from the header"))
+    for name in first:
+        if name not in declared:
+            problems.append(Problem(file, 1, name, "the column is not declared in datapackage.json; "
+                                                   "declare it in the table's schema or remove it"))
+    if not problems and list(first) != declared:
+        at = next(i for i, (a, b) in enumerate(zip(first, declared)) if a != b)
+        problems.append(Problem(file, 1, list(first)[at],
+                                f"the columns are not in the order datapackage.json declares them "
+                                f"({', '.join(declared)})"))
+    return problems
 
+
+def _unit_bound_problem(label: dict, unit: str, value: float) -> str | None:
+    """Why ``value`` breaks the bounds the unit label declares, or None."""
+    if "minimum" in label and value < label["minimum"]:
+        return f"is below the minimum {label['minimum']:g}"
+    if "exclusiveMinimum" in label and value <= label["exclusiveMinimum"]:
+        return f"must be greater than {label['exclusiveMinimum']:g}"
+    if "maximum" in label and value > label["maximum"]:
+        return f"is above the maximum {label['maximum']:g}"
+    return None
+
+
+def _check_table(root: Path, res: dict, descriptor: dict) -> _Table:
+    """Read and check one tabular resource against its schema (not its foreign keys)."""
+    path = root / res["path"]
+    table = _Table(res["name"], _shown(path))
+    file = table.file
+    header, rows, problems = _read_csv(path)
+    table.problems = problems
+    if problems:
+        return table
+    schema = res["schema"]
+    fields = schema["fields"]
+    key = _names(schema.get("primaryKey")) or []
+    problems += _header_problems(file, header, fields, key)
+    if problems:
+        return table
+    if not rows:
+        problems.append(Problem(file, None, None, "the table has a header but no rows; "
+                                                  "counts and denominators need at least one"))
+        return table
+
+    by_name = {f["name"]: f for f in fields}
+    specs = []
+    for name in header:
+        f = by_name[name]
+        cons = f.get("constraints", {})
+        specs.append((name, f, f["type"], cons, bool(cons.get("required")) or name in key,
+                      re.compile(cons["pattern"]) if "pattern" in cons else None,
+                      f.get("x-unit-labels")))
+    bounded = [(f["name"], f["x-unit-of"], f["x-unit-labels"]) for f in fields if "x-unit-of" in f]
     columns: dict[str, list] = {name: [] for name in header}
-    seen: dict[str, dict[str, int]] = {}
-    lines: list[int] = []
+    seen: dict[str, dict] = {}
     for line, row in rows:
         if len(row) != len(header):
             column = header[len(row)] if len(row) < len(header) else f"{len(header) + 1} (extra)"
@@ -249,66 +604,142 @@ def _check_table(data_dir: Path, res: dict, descriptor: dict) -> tuple[dict, lis
                                     f"the row has {len(row)} fields but the header has {len(header)}; "
                                     "a comma inside a value needs the value in double quotes"))
             continue
-        lines.append(line)
-        for name, cell in zip(header, row):
-            field = by_name.get(name)
-            if field is None:
-                columns[name].append(cell)
-                continue
-            cons = field.get("constraints", {})
+        values: dict = {}
+        for (name, f, kind, cons, required, pattern, labels), cell in zip(specs, row):
             if not cell.strip():
-                if cons.get("required"):
-                    problems.append(Problem(file, line, name, "the value is empty; this column is required"))
-                columns[name].append(float("nan") if field["type"] == "number" else "")
+                if required:
+                    why = "this column is required" if cons.get("required") else "it is part of the primary key"
+                    problems.append(Problem(file, line, name, f"the value is empty; {why}"))
+                columns[name].append(float("nan") if kind in ("number", "integer") else "")
+                values[name] = None
                 continue
-            if field["type"] in ("number", "integer"):
-                number = _parse_number(cell)
-                if number is None or (field["type"] == "integer" and not number.is_integer()):
-                    problems.append(Problem(file, line, name, f"{cell!r} is not a {field['type']}"))
-                columns[name].append(number if number is not None else float("nan"))
+            value = _parse_cell(kind, cell, f)
+            values[name] = value
+            if value is None:
+                problems.append(Problem(file, line, name, _type_error(kind, cell, f)))
+                columns[name].append(float("nan") if kind in ("number", "integer") else cell)
                 continue
-            columns[name].append(cell)
-            if "enum" in cons and cell not in cons["enum"]:
-                allowed = ", ".join(cons["enum"])
+            columns[name].append(value)
+            if "enum" in cons and value not in cons["enum"]:
+                allowed = ", ".join(str(v) for v in cons["enum"])
                 problems.append(Problem(file, line, name,
                                         f"{cell!r} is not in the declared vocabulary ({allowed})"))
-            if "pattern" in cons and not re.fullmatch(cons["pattern"], cell):
+            if pattern is not None and not pattern.fullmatch(cell):
                 problems.append(Problem(file, line, name,
-                                        f"{cell!r} does not match the declared pattern {cons['pattern']}"))
+                                        f"{cell!r} does not match the declared pattern {pattern.pattern}"))
+            if "minimum" in cons and value < cons["minimum"]:
+                problems.append(Problem(file, line, name, f"{cell.strip()} is below the minimum "
+                                                          f"{cons['minimum']} declared in datapackage.json"))
+            if "maximum" in cons and value > cons["maximum"]:
+                problems.append(Problem(file, line, name, f"{cell.strip()} is above the maximum "
+                                                          f"{cons['maximum']} declared in datapackage.json"))
+            if labels is not None and cell not in labels:
+                problems.append(Problem(file, line, name,
+                                        f"the unit {cell!r} has no entry in the unit labels (x-unit-labels) "
+                                        "of datapackage.json; every unit needs its English label and multiplier"))
             if cons.get("unique"):
-                first = seen.setdefault(name, {}).setdefault(cell, line)
+                first = seen.setdefault(name, {}).setdefault(value, line)
                 if first != line:
                     problems.append(Problem(file, line, name, f"{cell!r} is a duplicate of line {first}"))
+        for unit_field, value_field, labels in bounded:
+            unit, value = values.get(unit_field), values.get(value_field)
+            label = labels.get(unit)
+            if label is None or value is None:
+                continue
+            exempt = label.get("exceptWhere")
+            if exempt and all(re.fullmatch(p, row[header.index(n)]) for n, p in exempt.items()):
+                continue
+            why = _unit_bound_problem(label, unit, value)
+            if why:
+                problems.append(Problem(file, line, value_field,
+                                        f"{row[header.index(value_field)].strip()} {unit} {why}, the bound "
+                                        f"datapackage.json declares for the unit {unit!r} (x-unit-labels)"))
+        table.typed.append((line, values))
+    problems += _key_problems(file, table.typed, key, by_name)
+    table.columns = columns
 
     prov = res.get("x-provenance")
     if prov and not problems:
-        problems += _check_provenance(data_dir, descriptor, prov, file, header, rows, by_name)
-    return columns, problems
+        problems += _check_provenance(root, descriptor, prov, file, header, rows, by_name)
+    return table
 
 
-def _check_provenance(data_dir, descriptor, prov, file, header, rows, by_name) -> list[Problem]:
+def _key_problems(file: str, typed: list, key: list[str], by_name: dict) -> list[Problem]:
+    """The primary key is unique (a one-field key already declared ``unique`` is checked there)."""
+    if not key or (len(key) == 1 and by_name[key[0]].get("constraints", {}).get("unique")):
+        return []
+    problems = []
+    seen: dict[tuple, int] = {}
+    for line, values in typed:
+        value = tuple(values[k] for k in key)
+        if None in value:
+            continue
+        first = seen.setdefault(value, line)
+        if first != line:
+            shown = ", ".join(str(v) for v in value)
+            problems.append(Problem(file, line, ", ".join(key),
+                                    f"the primary key ({', '.join(key)}) {shown!r} is a duplicate of line {first}"))
+    return problems
+
+
+def _check_provenance(root, descriptor, prov, file, header, rows, by_name) -> list[Problem]:
     source = _resource(descriptor, prov["source_resource"], file)
-    source_path = data_dir / source["path"]
+    source_path = root / source["path"]
     if not source_path.is_file():
         return [Problem(_shown(source_path), None, None, "the report text is missing")]
     text, problems = _decode(source_path.read_bytes(), _shown(source_path))
     if text is None:
         return problems
-    has_value = "value_field" in prov   # a table of anchors (text-gaps) has quotes and no values
-    labels = by_name[prov["unit_field"]].get("x-unit-labels", {}) if has_value else {}
-    iq = header.index(prov["quote_field"])
-    iv, iu = (header.index(prov[k]) for k in ("value_field", "unit_field")) if has_value else (None, None)
-    for line, row in rows:
-        quote = row[iq]
-        if quote not in text:
-            problems.append(Problem(file, line, prov["quote_field"],
-                                    f"the quote {quote!r} does not occur in the report text "
-                                    f"({source['path']}); quotes must be copied verbatim"))
-        elif has_value and not value_in_quote(row[iv], quote, labels.get(row[iu], {}).get("multiplier", 1)):
-            value = row[iv]
-            problems.append(Problem(file, line, prov["value_field"],
-                                    f"the value {value.strip()} does not occur in its quote {quote!r}"))
-    return problems
+    labels = by_name[prov["unit_field"]].get("x-unit-labels", {}) if "unit_field" in prov else {}
+    return [Problem(file, line, column, message) for line, column, message
+            in provenance_problems(rows, header, text, prov, labels, source["path"])]
+
+
+def _foreign_key_problems(table: _Table, res: dict, resolve) -> tuple[list[Problem], list[_Table]]:
+    """Rows whose foreign key has no match in the referenced table; and the tables referenced."""
+    problems, targets = [], []
+    for fk in res["schema"].get("foreignKeys", []):
+        own, ref = _names(fk["fields"]), fk["reference"]
+        target = resolve(ref["resource"]) if ref["resource"] else table
+        targets.append(target)
+        theirs = _names(ref["fields"])
+        known = {tuple(values[k] for k in theirs) for _, values in target.typed}
+        where = f"{ref['resource'] or table.name} ({target.file})"
+        for line, values in table.typed:
+            value = tuple(values[k] for k in own)
+            if None not in value and value not in known:
+                shown = ", ".join(str(v) for v in value)
+                problems.append(Problem(table.file, line, ", ".join(own),
+                                        f"{shown!r} is not a {', '.join(theirs)} of {where}; "
+                                        "the foreign key declared in datapackage.json needs a match"))
+    return problems, targets
+
+
+class _Package:
+    """A descriptor and its tables, each read and checked at most once per call."""
+
+    def __init__(self, data_dir):
+        self.root = data_path(data_dir)
+        self.descriptor = read_descriptor(self.root)
+        self.tables: dict[str, _Table] = {}
+
+    def resource(self, name: str) -> dict:
+        return _resource(self.descriptor, name, _shown(self.root / DESCRIPTOR_NAME))
+
+    def table(self, name: str) -> _Table:
+        if name not in self.tables:
+            self.tables[name] = _check_table(self.root, self.resource(name), self.descriptor)
+        return self.tables[name]
+
+    def problems(self, name: str, with_references: bool) -> list[Problem]:
+        """The table's problems, its foreign-key problems and (if asked) those of the tables it references."""
+        table = self.table(name)
+        fk_problems, targets = _foreign_key_problems(table, self.resource(name), self.table)
+        problems = table.problems + fk_problems
+        if with_references:
+            for target in targets:
+                problems += [p for p in target.problems if p not in problems]
+        return problems
 
 
 # ---------------------------------------------------------------- public API
@@ -324,22 +755,22 @@ def _frame(columns: dict, res: dict) -> pd.DataFrame:
 
 
 def _load(name: str, data_dir) -> pd.DataFrame:
-    root = data_path(data_dir)
-    descriptor = read_descriptor(root)
-    res = _resource(descriptor, name, _shown(root / DESCRIPTOR_NAME))
+    package = _Package(data_dir)
+    res = package.resource(name)
     if "schema" not in res:
-        raise ValueError(f"{name!r} is not a table; tables: {', '.join(tabular_resources(root))}")
-    columns, problems = _check_table(root, res, descriptor)
+        raise ValueError(f"{name!r} is not a table; tables: {', '.join(tabular_resources(package.root))}")
+    problems = package.problems(name, with_references=True)
     if problems:
         raise DataValidationError(problems)
-    return _frame(columns, res)
+    return _frame(package.table(name).columns, res)
 
 
 def load_indicators(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """Every figure stated in the report, one row per statement, validated.
 
-    Columns: indicator_id, section, name_zh, name_en, value (float, as printed), unit,
-    period, qualifier, quote, note. ``data_dir=None`` means the repository's ``data/``.
+    Columns: the fields the descriptor declares for ``report-indicators`` (indicator_id,
+    section, name_zh, name_en, value (float, as printed), unit, period, qualifier, quote, note).
+    ``data_dir=None`` means the repository's ``data/``.
     Raises :class:`DataValidationError` naming file, line and column of the first problem.
     """
     return _load(INDICATORS, data_dir)
@@ -348,7 +779,8 @@ def load_indicators(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
 def load_reference(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """One reference table (``township-divisions``, ``counties`` or ``reference-figures``), validated.
 
-    Each row carries its citation in ``source``. Raises :class:`DataValidationError`.
+    Each row carries its citation in ``source``. A table with foreign keys is checked against
+    the tables it references. Raises :class:`DataValidationError`.
     """
     if name in (INDICATORS, REPORT_TEXT):
         raise ValueError(f"{name!r} is not a reference table; use load_indicators()")
@@ -356,14 +788,19 @@ def load_reference(name: str, data_dir: str | os.PathLike | None = None) -> pd.D
 
 
 def unit_labels(resource: str = INDICATORS, data_dir: str | os.PathLike | None = None) -> dict[str, dict]:
-    """``{unit: {"en": English label, "multiplier": base units per printed unit}}`` of a table.
+    """``{unit: {"en": English label, "multiplier": base units per printed unit, ...}}`` of a table.
 
-    Read from the ``x-unit-labels`` of the table's ``unit`` field in the descriptor.
+    Read from the ``x-unit-labels`` of the table's unit field in the descriptor; a label may
+    also declare ``minimum``, ``maximum``, ``exclusiveMinimum`` and ``exceptWhere`` (see
+    ``data/README.md``).
     """
     root = data_path(data_dir)
     res = _resource(read_descriptor(root), resource, _shown(root / DESCRIPTOR_NAME))
-    unit = next(f for f in res["schema"]["fields"] if f["name"] == "unit")
-    return unit["x-unit-labels"]
+    for f in res.get("schema", {}).get("fields", []):
+        if "x-unit-labels" in f:
+            return f["x-unit-labels"]
+    raise DataValidationError([Problem(_shown(root / DESCRIPTOR_NAME), None, None,
+                                       f"the table {resource!r} declares no unit labels (x-unit-labels)")])
 
 
 def load_report_text(data_dir: str | os.PathLike | None = None) -> str:
@@ -371,23 +808,53 @@ def load_report_text(data_dir: str | os.PathLike | None = None) -> str:
     root = data_path(data_dir)
     res = _resource(read_descriptor(root), REPORT_TEXT, _shown(root / DESCRIPTOR_NAME))
     path = root / res["path"]
+    if not path.is_file():
+        raise DataValidationError([Problem(_shown(path), None, None, "the file is missing")])
     text, problems = _decode(path.read_bytes(), _shown(path))
     if problems:
         raise DataValidationError(problems)
     return text
 
 
-def validate(data_dir: str | os.PathLike | None = None) -> list[Problem]:
-    """Check every table of the package; return the problems found (empty when valid)."""
-    root = data_path(data_dir)
+def validate(data_dir: str | os.PathLike | None = None, *, frictionless: bool = False) -> list[Problem]:
+    """Check every table of the package; return the problems found (empty when valid).
+
+    With ``frictionless=True`` (as ``guilin-report check`` does) a package that passes is
+    also validated by Frictionless, an independent reading of the same descriptor; its
+    errors are returned one per Problem. That takes seconds, so loading never does it.
+    """
     try:
-        descriptor = read_descriptor(root)
+        package = _Package(data_dir)
     except DataValidationError as err:
         return err.problems
     problems: list[Problem] = []
-    for res in descriptor.get("resources", []):
+    for res in package.descriptor["resources"]:
         if "schema" in res:
-            problems += _check_table(root, res, descriptor)[1]
-        elif not (root / res["path"]).is_file():
-            problems.append(Problem(_shown(root / res["path"]), None, None, "the file is missing"))
+            problems += package.problems(res["name"], with_references=False)
+        elif not (package.root / res["path"]).is_file():
+            problems.append(Problem(_shown(package.root / res["path"]), None, None, "the file is missing"))
+    if frictionless and not problems:
+        problems += _frictionless_problems(package.root)
+    return problems
+
+
+def _frictionless_problems(root: Path) -> list[Problem]:
+    """Frictionless's reading of the package, one Problem per error (rows, not physical lines)."""
+    import frictionless  # imported here only: it takes about a second, and loading never needs it
+
+    descriptor_file = _shown(root / DESCRIPTOR_NAME)
+    try:
+        report = frictionless.validate(str(root / DESCRIPTOR_NAME))
+    except Exception as err:  # Frictionless raises, rather than reports, on some descriptors
+        return [Problem(descriptor_file, None, None,
+                        f"Frictionless could not read the package: {' '.join(str(err).split())}")]
+    problems = [Problem(descriptor_file, None, None, f"Frictionless: {' '.join(e.message.split())}")
+                for e in report.errors]
+    for task in report.tasks:
+        file = _shown(root / task.place) if task.place else descriptor_file
+        for error in task.errors:
+            row = getattr(error, "row_number", None)
+            problems.append(Problem(file, None, getattr(error, "field_name", None),
+                                    f"Frictionless{f', row {row}' if row else ''}: "
+                                    f"{' '.join(error.message.split())}"))
     return problems
