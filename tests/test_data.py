@@ -413,14 +413,14 @@ def test_negative_count_in_the_indicators(data_copy):
 
 
 def test_a_change_may_exceed_100_percent(data_copy):
-    """Shares are 0-100, but a change on a previous year (period '2022 vs 2021') is exempt."""
+    """Shares are 0-100, but a change on a previous year (period_type 'change') is exempt."""
     source = data_copy / "source" / "guilin-civil-affairs-report.zh.txt"
     rewrite(source, lambda t: t.replace("增长42.34%", "增长142.34%", 1))
     rewrite(data_copy / INDICATORS_CSV, lambda t: t.replace(",42.34,%,", ",142.34,%,", 1).replace(
         "增长42.34%", "增长142.34%"))
     assert ga.validate(data_copy) == []
     # the same value in a share (a single year) is refused
-    rewrite(data_copy / INDICATORS_CSV, lambda t: t.replace(",142.34,%,2022 vs 2021,", ",142.34,%,2022,", 1))
+    rewrite(data_copy / INDICATORS_CSV, lambda t: t.replace(",142.34,%,,2022 vs 2021,change,", ",142.34,%,,2022,year,", 1))
     line = _line_in(data_copy, INDICATORS_CSV, "volunteering.growth.first,")
     _expect(data_copy, line, "value", r"142\.34 % is above the maximum 100")
 
@@ -448,7 +448,7 @@ def test_declared_group_char_reads_grouped_thousands(data_copy):
 
 def test_duplicated_column_name(data_copy):
     rewrite(data_copy / INDICATORS_CSV, lambda t: t.replace(",quote,note\n", ",quote,quote\n", 1))
-    _expect(data_copy, 1, "quote", r"'quote' appears twice in the header \(columns 9 and 10\)")
+    _expect(data_copy, 1, "quote", r"'quote' appears twice in the header \(columns 11 and 12\)")
 
 
 def test_undeclared_column(data_copy):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from guilin_analysis.formatting import (escape_markdown, escape_mathtext, format_number, format_quantity, money,
+from guilin_analysis.formatting import (chinese_numeral, escape_markdown, escape_mathtext, format_number, format_quantity, money,
                                         percent, period_text, points, quote_zh, significant)
 from guilin_analysis.lookup import format_figure
 
@@ -12,9 +12,11 @@ from guilin_analysis.lookup import format_figure
     ((32715, "张", "zh"), "32,715张"),
     ((32715, "张", "en"), "32,715 beds"),
     ((922.52, "万元", "zh"), "922.52万元"),
-    ((922.52, "万元", "en"), "9.23 million yuan"),
+    ((922.52, "万元", "en"), "9.2252 million yuan"),   # as many significant digits as printed
     ((110.14, "万人", "zh"), "110.14万人"),
-    ((110.14, "万人", "en"), "1.1 million persons"),
+    ((110.14, "万人", "en"), "1.1014 million persons"),
+    ((2791, "万元", "en"), "27.91 million yuan"),
+    ((1000, "万元", "en"), "10 million yuan"),
     ((1, "亿元", "en", "more_than"), "more than 100 million yuan"),
     ((1, "亿元", "zh", "more_than"), "超过1亿元"),
     ((50, "户", "zh", "at_least"), "不少于50户"),
@@ -41,8 +43,9 @@ def test_numbers_and_significant_digits():
     assert significant(112502.439, 4) == 112500
     assert significant(93183.84, 4) == 93180
     # "922.52万元" over 82 stations: four significant digits, as the report gives the sum
-    assert money(9225200 / 82, "zh") == "11.25万元"
-    assert money(9225200 / 82, "en") == "112,500 yuan"
+    assert money(9225200 / 82, "zh", 4) == "11.25万元"
+    assert money(9225200 / 82, "en", 4) == "112,500 yuan"
+    assert money(9225200 / 78, "zh") == "11.8万元" and chinese_numeral(6) == "六" and chinese_numeral(10) == "十"
     assert money(2500, "zh") == "2,500元"
     assert percent(66.654) == "66.7%"
     assert points(-2.7556, "zh") == "2.8个百分点" and points(11.654, "en") == "11.7 percentage points"

@@ -53,7 +53,10 @@ def test_coverage_against_reference_denominators(m):
 def test_per_resident_and_per_unit_figures(m):
     assert m.loc["volunteering.registered_per_100_residents", "value"] == pytest.approx(110.14e4 / 4931137 * 100)
     assert m.loc["eldercare.lottery_funds_per_adapted_household", "value"] == pytest.approx(225e4 / 900)
-    assert m.loc["governance.social_work_funds_per_station_first", "value"] == pytest.approx(922.52e4 / 82)
+    # "乡镇（街道）社工站建设工作，全市共计投入资金922.52万元": funds for the township stations only
+    assert m.loc["governance.social_work_funds_per_station_first", "value"] == pytest.approx(922.52e4 / 78)
+    # "总计服务63654人次" after both the 78 township and the 4 village stations
+    assert m.loc["governance.social_work_services_per_station_first", "value"] == pytest.approx(63654 / 82)
     assert m.loc["governance.social_work_services_per_station_restated", "value"] == pytest.approx(63654 / 99)
     assert m.loc["eldercare.beds_per_100_aged_60_estimate", "value"] == pytest.approx(
         32715 / (4931137 * 0.1669) * 100)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 import guilin_analysis as ga
-from guilin_analysis.formatting import format_number
+from guilin_analysis.formatting import format_number, significant
 from guilin_analysis.narrative import SECTIONS
 
 from conftest import INDICATORS_CSV, bare_chinese, rewrite
@@ -29,9 +29,11 @@ def test_each_reading_is_set_against_the_benchmark_of_its_definition():
     """国发〔2021〕35号: 55 % of beds in institutions; 国发〔2017〕13号: 30 % of all local beds."""
     zh = ga.sentence("eldercare", "nursing", "zh")
     assert "占养老机构床位的66.7%" in zh and "高于“十四五”规划养老机构护理型床位占比2025年达到55%的目标11.7个百分点" in zh
-    assert "则为27.2%，低于“十三五”规划护理型床位占当地养老床位总数不少于30%的基准2.8个百分点" in zh
+    assert "机构内护理型床位占27.2%，低于“十三五”规划护理型床位占当地养老床位总数不少于30%的基准2.8个百分点" in zh
     en = ga.sentence("eldercare", "nursing", "en")
     assert "27.2%, 2.8 percentage points below the 13th plan's benchmark of at least 30% of all local eldercare beds" in en
+    # the numerator holds only the institutional nursing beds ("其中"): say so
+    assert "nursing-type beds outside institutions are not reported" in en and "机构以外的护理型床位报告未给出" in zh
     assert "36.7" not in en + zh
 
 
@@ -41,11 +43,12 @@ def test_periods_and_scopes_follow_the_quotes():
     assert ga.sentence("eldercare", "home_care", "zh").startswith("2022年以来，")
     # 225万元 paid for several uses in the six urban districts: the per-household figure is an upper bound
     funding = ga.sentence("eldercare", "funding", "en")
-    assert "6 urban districts" in funding and "at most about 2,500 yuan per household, an upper bound" in funding
+    assert "6 urban districts" in funding and "about 2,500 yuan per household, an upper bound" in funding
+    assert "六城区约900户" in ga.sentence("eldercare", "funding", "zh")
     assert "1521 project" in funding
-    # per-station money names its 82 stations and has four significant digits
+    # per-station money names its stations (the funds are for township stations) and has three significant digits
     zh = ga.sentence("governance", "station_output", "zh")
-    assert "按第一次表述的82个站（78个乡镇站加4个村站）计，每站约11.25万元" in zh and "112,502" not in zh
+    assert "若资金全部用于乡镇（街道）社工站，按第一次表述的78个计每站约11.8万元" in zh and "118,272" not in zh
     # "全市已有97个": a count at the time of the report; 2022 is not claimed
     assert "2022" not in ga.sentence("child_welfare", "protection", "en")
 
@@ -60,8 +63,8 @@ def test_summary_follows_a_changed_copy(data_copy):
     en = ga.summarize("eldercare", "en", data_copy)
     assert "33,715张" in zh and "32,715" not in zh
     assert "33,715 beds" in en
-    # the implied 2021 figure moves with it: 33715 / 1.035
-    assert format_number(33715 / 1.035, 0) in en
+    # the implied 2021 figure moves with it: 33715 / 1.035, to three significant digits
+    assert format_number(significant(33715 / 1.035, 3)) in en
 
 
 def test_key_findings_and_titles():

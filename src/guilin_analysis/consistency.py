@@ -105,12 +105,12 @@ def _restatements(c: _Context) -> list[Check]:
             c.table.loc[first, "unit"] == c.table.loc[second, "unit"]
         if same:
             zh = (f"报告两次给出{quote_zh(c.name(first, 'zh'))}，均为{c.fig(first, 'zh')}，前后一致。")
-            en = (f"The report states {c.name(first, 'en').lower()} twice, both times as "
+            en = (f"The report gives the {c.name(first, 'en').lower()} twice, both times as "
                   f"{c.fig(first, 'en')}: the statements agree.")
         else:
             zh = (f"报告两次给出{quote_zh(c.name(first, 'zh'))}：先是{c.fig(first, 'zh')}，后是{c.fig(second, 'zh')}，"
                   f"前后矛盾，报告未说明以哪个为准。")
-            en = (f"The report states {c.name(first, 'en').lower()} twice: first {c.fig(first, 'en')}, "
+            en = (f"The report gives the {c.name(first, 'en').lower()} twice: first {c.fig(first, 'en')}, "
                   f"then {c.fig(second, 'en')}; the statements conflict and the report does not say which is right.")
         checks.append(Check(f"restated.{first}", "consistent" if same else "inconsistent",
                             [first, second], zh, en))
@@ -162,7 +162,7 @@ def _printed_share(c: _Context, check_id: str, printed_id: str,
         verdict_zh, verdict_en = "没有一种读法能复核报告的数字。", "No reading reproduces the printed figure."
     elif len(matching) == 1:
         status = "consistent"
-        verdict_zh = f"报告的数字可以复核（{matching[0][0]}），分母当为此读法。"
+        verdict_zh = f"报告的数字可以复核（{matching[0][0]}），分母很可能是此读法。"
         verdict_en = f"The printed figure is reproduced ({matching[0][1]}), so this is the likely denominator."
     else:
         status = "consistent"
@@ -175,19 +175,22 @@ def _printed_share(c: _Context, check_id: str, printed_id: str,
 
 def _subsets(c: _Context) -> list[Check]:
     checks = []
-    # only relations the text states: "其中" makes nursing beds part of the institutional beds;
-    # institutional beds are read as part of all eldercare beds (the caveat of the derived metrics)
-    pairs = [("eldercare.beds.nursing", "eldercare.beds.institutional"),
-             ("eldercare.beds.institutional", "eldercare.beds.total")]
-    for part, whole in pairs:
+    # (part, whole, stated): "其中" states that nursing beds are part of the institutional beds; that
+    # institutional beds are part of all eldercare beds is only a reading (the metrics' caveat says so)
+    pairs = [("eldercare.beds.nursing", "eldercare.beds.institutional", True),
+             ("eldercare.beds.institutional", "eldercare.beds.total", False)]
+    for part, whole, stated in pairs:
         if not c.has(part, whole):
             continue
         ok = c.value(part) <= c.value(whole)
+        relation_zh = "符合包含关系" if stated else "与“前者包含在后者之内”的读法不矛盾（报告未明说）"
+        relation_en = "as a part should" if stated else \
+            "compatible with reading the first as part of the second, which the report does not state"
         zh = (f"{c.name(part, 'zh')}（{c.fig(part, 'zh')}）{'不超过' if ok else '超过了'}"
-              f"{c.name(whole, 'zh')}（{c.fig(whole, 'zh')}），{'符合' if ok else '不符合'}包含关系。")
+              f"{c.name(whole, 'zh')}（{c.fig(whole, 'zh')}），{relation_zh if ok else '不符合包含关系'}。")
         en = (f"{c.name(part, 'en')} ({c.fig(part, 'en')}) {'do not exceed' if ok else 'exceed'} "
               f"{c.name(whole, 'en').lower()} ({c.fig(whole, 'en')}), "
-              f"{'as a part should' if ok else 'which a part cannot'}.")
+              f"{relation_en if ok else 'which a part cannot'}.")
         checks.append(Check(f"subset.{part}.of.{whole}", "consistent" if ok else "inconsistent",
                             [part, whole], zh, en))
     return checks
@@ -229,7 +232,7 @@ def _lower_bounds(c: _Context) -> list[Check]:
         if i.endswith(".restated"):
             continue
         zh = f"{quote_zh(c.name(i, 'zh'))}只给出下限（{c.fig(i, 'zh')}），确切数字无法核对。"
-        en = f"{c.name(i, 'en')} is given only as a lower bound ({c.fig(i, 'en')}); the exact figure cannot be checked."
+        en = f"{c.name(i, 'en')}: given only as a lower bound ({c.fig(i, 'en')}); the exact figure cannot be checked."
         checks.append(Check(f"lower_bound.{i}", "unverifiable", [i], zh, en))
     return checks
 
@@ -244,9 +247,9 @@ def _shared_quotes(c: _Context) -> list[Check]:
             continue
         ids = list(group.index)
         zh = (f"原文用“分别”列出{len(ids)}个数字（{c.figs(ids, 'zh')}），却只有一个主语，"
-              f"其余数字指的是什么无法确定。")
+              f"各个数字指的是什么无法确定。")
         en = (f"The sentence lists {len(ids)} figures ({c.figs(ids, 'en')}) \"respectively\" but names only one "
-              f"subject, so what the others measure cannot be known.")
+              f"subject, so which quantity each figure measures is unclear.")
         checks.append(Check(f"respectively.{ids[0].rsplit('.', 1)[0]}", "ambiguous", ids, zh, en))
     return checks
 
@@ -275,9 +278,9 @@ def _undefined_terms(c: _Context) -> list[Check]:
         return []
     figs_zh = "、".join(f"{c.name(i, 'zh')}{c.fig(i, 'zh')}" for i in ids)
     figs_en = "; ".join(f"{c.name(i, 'en').lower()}: {c.fig(i, 'en')}" for i in ids)
-    zh = f"{figs_zh}都涉及“高龄”，而报告没有定义年龄界限（通常指80岁以上），无法与人口数据对照。"
-    en = (f"These figures rest on the term \"very old\" (高龄), an age the report does not define "
-          f"(usually 80+), so they cannot be set against population data: {figs_en}.")
+    zh = f"{figs_zh}的对象包括“高龄”老人，而报告没有定义年龄界限（通常指80岁以上），无法与人口数据对照。"
+    en = (f"These figures count, among others, people described as \"very old\" (高龄), an age the report "
+          f"does not define (usually 80+), so they cannot be set against population data: {figs_en}.")
     return [Check("eldercare.undefined_very_old", "ambiguous", ids, zh, en)]
 
 

@@ -26,6 +26,26 @@ def format_number(value: float, decimals: int | None = None) -> str:
     return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
+def _significant_digits(value: float) -> int:
+    """Significant digits of a printed figure: 110.14 -> 5, 2791 -> 4, 1 -> 1, 0.5 -> 1."""
+    digits = format_number(value).replace(",", "").replace(".", "").lstrip("-").lstrip("0")
+    return max(len(digits.rstrip("0")) if "." not in format_number(value) else len(digits), 1)
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """A whole number from 0 to 99 in Chinese characters, as the report writes 六城区 and 第十届."""
+    n = int(n)
+    if not 0 <= n < 100:
+        raise ValueError(f"chinese_numeral takes 0 to 99, not {n}")
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
 def significant(value: float, digits: int) -> float:
     """``value`` rounded to ``digits`` significant digits: 112502.4 -> 112500.0 (4 digits)."""
     if value == 0 or not math.isfinite(value):
@@ -62,7 +82,10 @@ def format_quantity(value: float, unit: str, lang: str, qualifier: str = "exact"
         base = value * multiplier
         if abs(base) >= 1_000_000:
             millions = base / 1_000_000
-            text = f"{format_number(round(millions, 2) if decimals is None else millions, decimals)} million"
+            if decimals is None:      # as many significant digits as the printed figure: 110.14万 -> 1.1014 million
+                whole = len(str(int(abs(millions)))) if abs(millions) >= 1 else 0
+                decimals = max(0, _significant_digits(value) - whole)
+            text = f"{format_number(millions, decimals).rstrip('0').rstrip('.') if decimals else format_number(millions, 0)} million"
         else:
             text = format_number(base, decimals)
         if with_unit and unit_en:
@@ -81,8 +104,8 @@ def points(value: float, lang: str, decimals: int = 1) -> str:
     return f"{number}个百分点" if check_lang(lang) == "zh" else f"{number} percentage points"
 
 
-def money(yuan: float, lang: str, digits: int = 4) -> str:
-    """A sum in yuan to ``digits`` significant digits: '11.25万元' or '112,500 yuan'."""
+def money(yuan: float, lang: str, digits: int = 3) -> str:
+    """A derived sum in yuan to ``digits`` significant digits: '11.8万元' or '118,000 yuan'."""
     rounded = significant(yuan, digits)
     if check_lang(lang) == "zh":
         if abs(rounded) >= 10_000:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 
-from .formatting import check_lang, escape_markdown, format_number, money, percent, points
+from .formatting import (check_lang, chinese_numeral, escape_markdown, format_number, money, percent, points,
+                         significant)
 from .labels import label
 from .lookup import Facts
 
@@ -70,31 +71,37 @@ def _eldercare(x: _Facts) -> dict[str, str]:
     gap_2025 = x.metric("eldercare.nursing_share_gap_to_2025_target")
     gap_2020 = x.metric("eldercare.nursing_share_gap_to_2020_benchmark")
     lottery_upper = x.metric("eldercare.lottery_funds_per_adapted_household")
-    districts = format_number(x.value("eldercare.home_adaptation.districts"))
+    districts = (chinese_numeral(x.value("eldercare.home_adaptation.districts")) if x.zh()
+                 else format_number(x.value("eldercare.home_adaptation.districts")))
+
+    def sig3(metric_id: str, lang: str) -> str:
+        value = significant(x.metric(metric_id), 3)
+        return f"{format_number(value / 10_000)}万" if lang == "zh" and value >= 10_000 else format_number(value)
     if x.zh():
         return dict(zip(['beds', 'nursing', 'home_care', 'funding'], [
             f"{x.p('eldercare.beds.total')}全市养老服务床位{x.f('eldercare.beds.total')}，较2021年增长{x.f('eldercare.beds.total_growth')}，"
-            f"据此推算2021年约{x.m('eldercare.beds_2021_implied')}张（按增长率的印刷精度，在{x.m('eldercare.beds_2021_implied_low')}"
+            f"据此推算2021年约{sig3('eldercare.beds_2021_implied', 'zh')}张（按增长率的印刷精度，在{x.m('eldercare.beds_2021_implied_low')}"
             f"至{x.m('eldercare.beds_2021_implied_high')}张之间）。养老机构床位{x.f('eldercare.beds.institutional')}，"
             f"若包含在总数之内，占全部床位的{x.pct('eldercare.institutional_share_of_beds')}"
             f"（2022年末全国注册养老机构床位占全部养老服务床位的{x.pct('china.institutional_share_of_beds')}）。",
             f"护理型床位{x.f('eldercare.beds.nursing')}，占养老机构床位的{x.pct('eldercare.nursing_share_of_institutional_beds')}"
             f"（报告称{x.f('eldercare.beds.nursing_share')}，未说明分母），{'高于' if gap_2025 >= 0 else '低于'}“十四五”规划"
             f"养老机构护理型床位占比2025年达到{x.r('target.nursing_bed_share.2025')}的目标{points(gap_2025, 'zh')}；"
-            f"若以全部养老服务床位为分母，则为{x.pct('eldercare.nursing_share_of_all_beds')}，"
+            f"若以全部养老服务床位为分母，报告给出的机构内护理型床位占{x.pct('eldercare.nursing_share_of_all_beds')}，"
             f"{'高于' if gap_2020 >= 0 else '低于'}“十三五”规划护理型床位占当地养老床位总数"
-            f"{x.r('target.nursing_bed_share.2020', True)}的基准{points(gap_2020, 'zh')}。",
+            f"{x.r('target.nursing_bed_share.2020', True)}的基准{points(gap_2020, 'zh')}；"
+            f"机构以外的护理型床位报告未给出，若有，这一比例会更高。",
             f"{x.p('eldercare.home_care.contracted_elders')}，居家养老政府购买服务签约老人{x.f('eldercare.home_care.contracted_elders')}，"
             f"开展居家照料服务{x.f('eldercare.home_care.care_services')}（若服务均面向签约老人，每人约"
             f"{x.m('eldercare.care_services_per_contracted_elder', 1)}次），建立健康档案{x.f('eldercare.home_care.health_records')}。",
-            f"投入养老服务资金{x.f('eldercare.funding.services')}，用于推动完成“1521工程”后期建设、重点支持兴安县老年福利中心等"
-            f"综合养老服务设施建设。市本级福彩公益金{x.f('eldercare.funding.lottery_home_adaptation')}同时用于{districts}个城区"
-            f"{x.f('eldercare.home_adaptation.households')}家庭的居家适老化改造，以及居家养老服务站、敬老院和区域性养老服务中心；"
-            f"即使全部用于改造，每户平均也不超过约{money(lottery_upper, 'zh')}。",
+            f"推动完成“1521工程”后期建设，投入养老服务资金{x.f('eldercare.funding.services')}，重点支持兴安县老年福利中心等"
+            f"综合养老服务设施建设。市本级福彩公益金{x.f('eldercare.funding.lottery_home_adaptation')}用于{districts}城区"
+            f"{x.f('eldercare.home_adaptation.households')}经济困难老年人家庭的居家适老化改造；同一句还提到居家养老服务站、"
+            f"敬老院和区域性养老服务中心，报告未说明是否出自同一笔资金。若全部用于改造，每户约{money(lottery_upper, 'zh')}（上限）。",
         ]))
     return dict(zip(['beds', 'nursing', 'home_care', 'funding'], [
         f"Guilin had {x.f('eldercare.beds.total')} for older people in {x.table.loc['eldercare.beds.total', 'period']}, "
-        f"{x.f('eldercare.beds.total_growth')} more than in 2021, which implies about {x.m('eldercare.beds_2021_implied')} beds "
+        f"{x.f('eldercare.beds.total_growth')} more than in 2021, which implies about {sig3('eldercare.beds_2021_implied', 'en')} beds "
         f"in 2021 ({x.m('eldercare.beds_2021_implied_low')} to {x.m('eldercare.beds_2021_implied_high')} given the rounding "
         f"of the rate). Eldercare institutions had {x.f('eldercare.beds.institutional')}: if they are part of the total, "
         f"{x.pct('eldercare.institutional_share_of_beds')} of it (China, end 2022: "
@@ -102,18 +109,22 @@ def _eldercare(x: _Facts) -> dict[str, str]:
         f"Nursing-type beds numbered {x.n('eldercare.beds.nursing')}: {x.pct('eldercare.nursing_share_of_institutional_beds')} "
         f"of beds in eldercare institutions (the report says {x.f('eldercare.beds.nursing_share')} without naming the "
         f"denominator), {points(gap_2025, 'en')} {'above' if gap_2025 >= 0 else 'below'} the 14th Five-Year Plan's target "
-        f"of {x.r('target.nursing_bed_share.2025')} of institutional beds by 2025. Over all eldercare beds they are "
-        f"{x.pct('eldercare.nursing_share_of_all_beds')}, {points(gap_2020, 'en')} {'above' if gap_2020 >= 0 else 'below'} "
-        f"the 13th plan's benchmark of {x.r('target.nursing_bed_share.2020', True)} of all local eldercare beds by 2020.",
+        f"of {x.r('target.nursing_bed_share.2025')} of institutional beds by 2025. Over all eldercare beds, the "
+        f"institutional nursing-type beds the report gives are {x.pct('eldercare.nursing_share_of_all_beds')}, "
+        f"{points(gap_2020, 'en')} {'above' if gap_2020 >= 0 else 'below'} the 13th plan's benchmark of "
+        f"{x.r('target.nursing_bed_share.2020', True)} of all local eldercare beds by 2020; nursing-type beds outside "
+        f"institutions are not reported and would raise the share.",
         f"{x.p('eldercare.home_care.contracted_elders').capitalize()}, government-purchased home care has signed up "
         f"{x.n('eldercare.home_care.contracted_elders')} older people and delivered {x.n('eldercare.home_care.care_services')} "
         f"home-care services (about {x.m('eldercare.care_services_per_contracted_elder', 1)} per person signed up, if the "
         f"services went to them); {x.n('eldercare.home_care.health_records')} health records were opened.",
-        f"Eldercare funding of {x.f('eldercare.funding.services')} went to the later construction of the \"1521 project\" "
-        f"and to facilities such as the Xing'an county elderly welfare centre. {x.f('eldercare.funding.lottery_home_adaptation')} "
-        f"of city-level welfare-lottery funds paid both for home adaptation of {x.f('eldercare.home_adaptation.households')} "
-        f"in the {districts} urban districts and for home-care stations, nursing homes and regional eldercare centres: "
-        f"at most about {money(lottery_upper, 'en')} per household, an upper bound.",
+        f"Alongside completing the later construction of the \"1521 project\", {x.f('eldercare.funding.services')} of "
+        f"eldercare funds were invested, mainly supporting facilities such as the Xing'an county elderly welfare centre. "
+        f"{x.f('eldercare.funding.lottery_home_adaptation')} of city-level welfare-lottery funds went to home adaptation for "
+        f"{x.f('eldercare.home_adaptation.households')} of low-income older people in the {districts} urban districts; "
+        f"the same sentence goes on to home-care stations, homes for the aged (敬老院) and regional centres without saying "
+        f"whether this money paid for them. If all of it went to adaptation, that is about {money(lottery_upper, 'en')} "
+        f"per household, an upper bound.",
     ]))
 
 
@@ -136,32 +147,33 @@ def _governance(x: _Facts) -> dict[str, str]:
             stations,
             f"社工站建设累计投入资金{x.f('governance.social_work.funding')}，服务{x.f('governance.social_work.services')}，"
             f"入户走访{x.f('governance.social_work.home_visits')}，链接社会资源{x.f('governance.social_work.resources_linked')}。"
-            f"按第一次表述的{first_total}个站（{x.f(a)}乡镇站加{x.f(village)}村站）计，每站约{per_first}"
-            + ("" if same else f"；按第二次表述的{x.f(b)}乡镇站计，每站约{per_second}") + "。",
+            f"若资金全部用于乡镇（街道）社工站，按第一次表述的{x.f(a)}计每站约{per_first}"
+            + ("" if same else f"，按第二次表述的{x.f(b)}计每站约{per_second}") + "；"
+            f"“{x.n(a)}个”之前原文有缺失的“万元，”，可能另有一笔资金。",
         ]))
     stations = (f"The report gives {'one count of township social-work stations, ' + x.f(a) if same else 'two counts of township social-work stations, ' + x.n(a) + ' and ' + x.n(b)}; "
                 f"against the {townships} townships, towns and streets that is {x.pct('governance.social_work_station_coverage_first')}"
                 + ("" if same else f" or {x.pct('governance.social_work_station_coverage_restated')}") + " coverage.")
     return dict(zip(['committees', 'stations', 'station_output'], [
-        f"All ({x.f('governance.public_health_committees.coverage')}) of Guilin's {x.f('governance.public_health_committees.villages')} "
-        f"and {x.f('governance.public_health_committees.communities')} have a public-health committee at the time of the report, "
-        f"the report says (it gives no count of committees).",
+        f"According to the report, all ({x.f('governance.public_health_committees.coverage')}) of Guilin's "
+        f"{x.f('governance.public_health_committees.villages')} and {x.f('governance.public_health_committees.communities')} "
+        f"had set up a public-health committee by the time of the report (it gives no count of committees).",
         stations,
-        f"In total the stations received {x.f('governance.social_work.funding')}, served {x.f('governance.social_work.services')}, "
+        f"In total {x.f('governance.social_work.funding')} was put into the stations, which served {x.f('governance.social_work.services')}, "
         f"visited {x.f('governance.social_work.home_visits')} and brokered {x.f('governance.social_work.resources_linked')} of "
-        f"resources: about {per_first} per station over the {first_total} stations of the first statement "
-        f"({x.n(a)} township and {x.n(village)} village stations)"
-        + ("" if same else f", or about {per_second} over the {x.n(b)} township stations of the second") + ".",
+        f"resources. If all the funds went to the township stations, that is about {per_first} per station over the "
+        f"{x.n(a)} of the first statement" + ("" if same else f", or about {per_second} over the {x.n(b)} of the second")
+        + f"; text appears lost just before the {x.n(a)}, which may have named another sum.",
     ]))
 
 
 def _volunteering(x: _Facts) -> dict[str, str]:
     if x.zh():
         return dict(zip(['scale', 'growth'], [
-            f"{x.p('volunteering.teams')}全市统筹{x.f('volunteering.teams')}志愿服务队伍，实名注册志愿者{x.f('volunteering.registered_volunteers')}，"
+            f"{x.p('volunteering.teams')}统筹全市{x.f('volunteering.teams')}志愿服务队伍，实名注册志愿者{x.f('volunteering.registered_volunteers')}，"
             f"相当于每百名常住人口{x.m('volunteering.registered_per_100_residents', 1)}人（以2020年普查人口计）、"
             f"平均每支队伍约{x.m('volunteering.volunteers_per_team')}人（并非每名志愿者都属于某支队伍）；"
-            f"发布城乡志愿服务项目{x.f('volunteering.projects')}（平均每支队伍约{x.m('volunteering.projects_per_team', 1)}个）。",
+            f"发布城乡志愿服务项目{x.f('volunteering.projects')}（平均每支队伍约{x.m('volunteering.projects_per_team')}个）。",
             f"报告称志愿服务总时长较2021年“分别”增长{x.f('volunteering.growth.first')}、{x.f('volunteering.growth.second')}，"
             f"但只给出一个主语，两个增长率各指什么无法确定。",
         ]))
@@ -170,7 +182,7 @@ def _volunteering(x: _Facts) -> dict[str, str]:
         f"{x.f('volunteering.registered_volunteers')} under their real names: {x.m('volunteering.registered_per_100_residents', 1)} "
         f"per 100 residents of the 2020 census, or about {x.m('volunteering.volunteers_per_team')} per team (not every "
         f"volunteer belongs to a team); {x.f('volunteering.projects')} were published (about "
-        f"{x.m('volunteering.projects_per_team', 1)} per team).",
+        f"{x.m('volunteering.projects_per_team')} per team).",
         f"Growth on 2021 of {x.f('volunteering.growth.first')} and {x.f('volunteering.growth.second')} is reported "
         f"\"respectively\" for a single subject (total volunteer hours), so which quantity grew by which rate is unclear.",
     ]))
@@ -184,20 +196,22 @@ def _child_welfare(x: _Facts) -> dict[str, str]:
             f"挂牌成立未保工作站，报告称占比{x.f('child_welfare.protection_workstations.share')}；"
             f"以全市{townships}个乡镇（街道）为分母重算为{x.pct('child_welfare.protection_workstation_coverage')}。"
             f"{x.f('child_welfare.women_children_committees')}村（居）设立妇女儿童工作委员会，以报告给出的"
-            f"{x.m('governance.villages_and_communities')}个行政村和社区计，占{x.pct('child_welfare.women_children_committee_coverage')}。",
-            f"“六一”活动筹措{x.f('child_welfare.childrens_day.funds_raised')}，资助{x.n('child_welfare.childrens_day.children_aided')}"
-            f"名困境儿童，量级约为每人{x.m('child_welfare.funds_per_child_aided')}元（两项均为约数；报告未说明年份）。",
+            f"{x.f('governance.public_health_committees.villages')}行政村和{x.f('governance.public_health_committees.communities')}社区"
+            f"（合计{x.m('governance.villages_and_communities')}个）计，占{x.pct('child_welfare.women_children_committee_coverage')}。",
+            f"市民政部门筹措{x.f('child_welfare.childrens_day.funds_raised')}，组织“六一”资助{x.n('child_welfare.childrens_day.children_aided')}"
+            f"名困境儿童公益活动，折合每人约{x.m('child_welfare.funds_per_child_aided')}元或略多（两项均为约数；报告未说明年份）。",
         ]))
     return dict(zip(['protection', 'childrens_day'], [
-        f"At the time of the report {x.f('child_welfare.protection_workstations')} for juvenile protection had been set up "
-        f"in townships and streets; the report puts the share at {x.f('child_welfare.protection_workstations.share')}, "
+        f"At the time of the report {x.f('child_welfare.protection_workstations')} had set up a juvenile-protection "
+        f"workstation; the report puts the share at {x.f('child_welfare.protection_workstations.share')}, "
         f"and over the {townships} townships, towns and streets it is {x.pct('child_welfare.protection_workstation_coverage')}. "
-        f"{x.f('child_welfare.women_children_committees')} of women and children's work have been set up in villages and "
-        f"communities: {x.pct('child_welfare.women_children_committee_coverage')} of the "
-        f"{x.m('governance.villages_and_communities')} administrative villages and communities the report counts.",
-        f"The Children's Day event raised {x.f('child_welfare.childrens_day.funds_raised')} for "
-        f"{x.f('child_welfare.childrens_day.children_aided')} in difficulty: on the order of "
-        f"{x.m('child_welfare.funds_per_child_aided')} yuan per child (both inputs are round figures; the year is not stated).",
+        f"{x.f('child_welfare.women_children_committees')} have been set up in villages and communities: {x.pct('child_welfare.women_children_committee_coverage')} of the report's "
+        f"{x.f('governance.public_health_committees.villages')} and {x.f('governance.public_health_committees.communities')} "
+        f"({x.m('governance.villages_and_communities')} in all).",
+        f"The Bureau raised {x.f('child_welfare.childrens_day.funds_raised')} to hold a Children's Day event aiding "
+        f"{x.f('child_welfare.childrens_day.children_aided')} in difficulty: roughly "
+        f"{x.m('child_welfare.funds_per_child_aided')} yuan or a little more per child (both inputs are round figures; "
+        f"the year is not stated).",
     ]))
 
 
@@ -207,17 +221,18 @@ def _social_affairs(x: _Facts) -> dict[str, str]:
         return dict(zip(['funerals', 'assistance'], [
             f"殡葬方面，争取资金{x.f('social_affairs.funerals.yaoshan_cemetery_funding')}用于尧山公益性公墓建设，"
             f"完成靖江王陵散葬民坟整治任务{x.f('social_affairs.funerals.graves_cleared')}；"
-            f"{x.p('social_affairs.funerals.flower_bed_burial_edition')}举办第{edition}届花坛葬活动。",
-            f"社会救助方面，落户安置长期滞留流浪乞讨人员{x.f('social_affairs.assistance.vagrants_settled')}；"
-            f"福利彩票{x.p('social_affairs.lottery.sales')}销售额{x.f('social_affairs.lottery.sales')}。",
+            f"{x.p('social_affairs.funerals.flower_bed_burial_edition')}举办第{chinese_numeral(x.value('social_affairs.funerals.flower_bed_burial_edition'))}届花坛葬活动。",
+            f"社会救助方面，落户安置长期滞留流浪乞讨人员{x.f('social_affairs.assistance.vagrants_settled')}。"
+            f"福利彩票方面，{x.p('social_affairs.lottery.sales')}销售额{x.f('social_affairs.lottery.sales')}（图片说明）。",
         ]))
     return dict(zip(['funerals', 'assistance'], [
-        f"For funerals, {x.f('social_affairs.funerals.yaoshan_cemetery_funding')} was secured for the Yaoshan (尧山) public "
+        f"In funeral services, {x.f('social_affairs.funerals.yaoshan_cemetery_funding')} was secured for the Yaoshan (尧山) public "
         f"cemetery and {x.f('social_affairs.funerals.graves_cleared')} scattered at the Jingjiang princes' tombs (靖江王陵) "
-        f"were rectified; the {_ordinal(x.value('social_affairs.funerals.flower_bed_burial_edition'))} flower-bed burial "
+        f"were dealt with (tidied or relocated); the {_ordinal(x.value('social_affairs.funerals.flower_bed_burial_edition'))} flower-bed burial "
         f"event was held in {x.p('social_affairs.funerals.flower_bed_burial_edition')}.",
-        f"In social assistance, {x.f('social_affairs.assistance.vagrants_settled')} long stranded as vagrants were given "
-        f"residence; welfare-lottery sales in {x.p('social_affairs.lottery.sales')} were {x.f('social_affairs.lottery.sales')}.",
+        f"On social assistance, {x.f('social_affairs.assistance.vagrants_settled')} long stranded as vagrants and beggars "
+        f"were given household registration and resettled. Separately, welfare-lottery sales in "
+        f"{x.p('social_affairs.lottery.sales')} were {x.f('social_affairs.lottery.sales')} (a photo caption).",
     ]))
 
 
@@ -240,8 +255,8 @@ def _general(x: _Facts) -> dict[str, str]:
     return {"transcription": f"{s['rows']} statements of figures were transcribed from the report across {s['sections']} "
             f"sections; {s['twice']} figures are stated twice, {s['same']} with the same value and {s['conflicts']} in conflict"
             + (f" ({listed})" if listed else "") + ". "
-            f"The Bureau gave showcase speeches at region-wide civil-affairs meetings and meetings of individual fields of "
-            f"work {x.n(speeches)} times, on successive occasions (the report gives no period)."}
+            f"The Bureau has on {x.n(speeches)} occasions given showcase speeches at region-wide civil-affairs meetings and "
+            f"meetings of individual fields of work (the report gives no period)."}
 
 
 def _audit_summary(x: _Facts) -> dict[str, str]:
@@ -259,8 +274,25 @@ def _audit_summary(x: _Facts) -> dict[str, str]:
     else:
         head = f"{len(checks)} checks: " + ", ".join(parts) + "."
         lead = "Where the report disagrees with itself:"
-    bullets = [f"- {t}" for t in checks.loc[checks["status"] == "inconsistent", text]]
+    inconsistent = checks[checks["status"] == "inconsistent"]
+    conflicts = _distinct_conflicts(inconsistent["indicator_ids"])
+    if conflicts < len(inconsistent):
+        head += (f"{len(inconsistent)}项不一致源于{conflicts}处矛盾。" if x.zh() else
+                 f" The {len(inconsistent)} inconsistent checks come from {conflicts} underlying "
+                 f"conflict{'s' if conflicts > 1 else ''}.")
+    bullets = [f"- {t}" for t in inconsistent[text]]
     return {"summary": head, "conflicts": lead + "\n\n" + "\n".join(bullets)}
+
+
+def _distinct_conflicts(indicator_ids) -> int:
+    """How many separate conflicts a set of inconsistent checks shows: checks that share a
+    figure belong to one conflict (78 vs 99 stations appears in two checks)."""
+    groups: list[set[str]] = []
+    for ids in indicator_ids:
+        ids = set(ids.split(", "))
+        joined = [g for g in groups if g & ids]
+        groups = [g for g in groups if not g & ids] + [ids.union(*joined)]
+    return len(groups)
 
 
 _BUILDERS = {"general": _general, "eldercare": _eldercare, "governance": _governance,

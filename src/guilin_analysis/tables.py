@@ -49,7 +49,7 @@ def metrics(derived: pd.DataFrame, ids: list[str], lang: str = "zh", decimals: i
 def _metric_value(value: float, unit: str, lang: str, decimals: int) -> str:
     if unit.startswith("元"):        # money: no more significant digits than the report's sums carry
         value = significant(value, 4)
-    places = 0 if abs(value) >= 1000 or float(value).is_integer() else decimals
+    places = 0 if abs(value) >= 100 or float(value).is_integer() else decimals
     number = format_number(value, places)
     if unit == "%":
         return f"{number}%"
