@@ -1,7 +1,7 @@
 # The project's commands. A fresh machine needs only python3 (3.10+), make and git.
 #   make report     build the HTML report under reports/ (installs first if needed)
 #   make test       run every test: unit, provenance, command line, nbval on the notebooks
-#   make lab        open JupyterLab on notebooks/ with the project's environment as the kernel
+#   make lab        open JupyterLab on notebooks/ with the project's kernel (guilin-civil-affairs), no news prompt
 #   make notebooks  re-execute the notebooks in place (refreshes the nbval baseline)
 #   make bench      run the benchmarks under benchmarks/
 
@@ -22,6 +22,10 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name guilin-civil-affairs --display-name "Python (guilin-civil-affairs)" > /dev/null
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	printf '%s\n' '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' \
+		> $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(STAMP)
 
 report: install
@@ -31,7 +35,7 @@ test: install
 	$(BIN)/python -m pytest
 
 lab: install
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 
 notebooks: install
 	$(BIN)/guilin-report refresh-notebooks

@@ -1,16 +1,38 @@
-"""Every notebook follows the outline: parameters with working defaults, short cells, committed
-outputs from a clean run (nbval compares against them in `make test`)."""
+"""The notebooks carry the argument: bilingual prose in tagged Markdown, a `parameters` cell with
+working defaults, findings computed from the data, and committed outputs from a clean run
+(nbval compares against them in `make test`)."""
 from __future__ import annotations
+
+import re
 
 import nbformat
 import papermill
 import pytest
 
+from guilin_analysis.notebook import LANG_TAGS, findings_of
 from guilin_analysis.paths import NOTEBOOKS_DIR
+
+from conftest import INDICATORS_CSV, bare_chinese, rewrite
 
 EXPECTED = ["00_overview", "01_eldercare", "02_governance", "03_volunteering",
             "04_children_and_social_affairs", "05_data_audit"]
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+SECTIONS = [p for p in NOTEBOOKS if p.stem[:2] in {"01", "02", "03", "04"}]
+KERNEL = "guilin-civil-affairs"
+_ENGLISH_RUN = re.compile(r"[A-Za-z]{2,}(?:[ ,;:-]+[A-Za-z]{2,}){2,}")   # three English words in a row
+
+
+def _read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def _prose(nb, lang: str) -> str:
+    return "\n".join(c.source for c in nb.cells
+                     if c.cell_type == "markdown" and LANG_TAGS[lang] in c.metadata.get("tags", []))
+
+
+def _without_code(text: str) -> str:
+    return re.sub(r"`[^`]*`", "", text)
 
 
 def test_the_six_notebooks_exist():
@@ -22,27 +44,68 @@ def test_parameters_cell_with_working_defaults(path):
     params = papermill.inspect_notebook(str(path))
     assert params["lang"]["default"] == '"zh"'
     assert params["data_dir"]["default"] == "None"
-    nb = nbformat.read(path, as_version=4)
-    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    assert len(tagged) == 1
+    nb = _read(path)
+    assert len([c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]) == 1
+    assert nb.metadata.kernelspec.name == KERNEL
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_cells_are_short_calls_into_the_package(path):
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            assert len(cell.source.splitlines()) <= 10, cell.source
-            assert "def " not in cell.source and "for " not in cell.source, cell.source
-            assert "../data" not in cell.source
+def test_prose_in_both_languages_tagged_chinese_first(path):
+    nb = _read(path)
+    zh, en = _prose(nb, "zh"), _prose(nb, "en")
+    least = 300 if path in SECTIONS else 150
+    assert len(zh) >= least and len(en) >= least, (len(zh), len(en))
+    tagged = [c for c in nb.cells if c.cell_type == "markdown" and set(c.metadata.get("tags", [])) & set(LANG_TAGS.values())]
+    tags = [LANG_TAGS["zh"] if LANG_TAGS["zh"] in c.metadata.tags else LANG_TAGS["en"] for c in tagged]
+    assert tags == [LANG_TAGS["zh"], LANG_TAGS["en"]] * (len(tags) // 2), "each Chinese cell, then its English one"
+    untagged = [c for c in nb.cells if c.cell_type == "markdown" and not c.metadata.get("tags")]
+    assert not untagged, "Markdown that is not tagged lang-zh or lang-en would show in both builds"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_language_stays_in_its_cells(path):
+    nb = _read(path)
+    english_in_zh = _ENGLISH_RUN.findall(_without_code(_prose(nb, "zh")))
+    assert not english_in_zh, english_in_zh
+    chinese_in_en = bare_chinese(_without_code(_prose(nb, "en")))
+    assert not chinese_in_en, chinese_in_en
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_path_to_the_data_is_spelled_out(path):
+    assert not [c for c in _read(path).cells if c.cell_type == "code" and "../data" in c.source]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_committed_outputs_are_a_clean_default_run(path):
-    nb = nbformat.read(path, as_version=4)
+    nb = _read(path)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.execution_count is not None for c in code), "run `make notebooks`"
     outputs = [o for c in code for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error" or o.get("name") == "stderr"]
     assert any("image/png" in o.get("data", {}) for o in outputs), "every notebook draws a chart"
     assert not [c for c in code if "execution" in c.metadata]
+
+
+@pytest.mark.parametrize("path", SECTIONS, ids=lambda p: p.stem)
+def test_each_section_states_a_key_finding_in_both_languages(path):
+    found = findings_of(path)
+    assert found, "mark the notebook's key finding with finding(..., key=True)"
+    for f in found:
+        assert f["zh"] and f["en"] and f["zh"] != f["en"]
+        assert not bare_chinese(f["en"]), bare_chinese(f["en"])
+
+
+def test_a_changed_figure_changes_the_eldercare_findings_in_both_languages(data_copy, tmp_path):
+    """32715 -> 41234 in a copy of the data (text and table): the computed sentences follow."""
+    rewrite(data_copy / "source" / "guilin-civil-affairs-report.zh.txt", lambda t: t.replace("床位达到32715张", "床位达到41234张", 1))
+    rewrite(data_copy / INDICATORS_CSV, lambda t: t.replace(",32715,张,", ",41234,张,", 1)
+            .replace("床位达到32715张", "床位达到41234张", 1))
+    out = tmp_path / "01.ipynb"
+    papermill.execute_notebook(str(NOTEBOOKS_DIR / "01_eldercare.ipynb"), str(out), kernel_name=KERNEL,
+                               parameters={"lang": "en", "data_dir": str(data_copy)}, progress_bar=False)
+    found = findings_of(out, key_only=False)
+    text = " ".join(f["zh"] + f["en"] for f in found)
+    assert "41,234张" in text and "41,234 beds" in text and "32,715" not in text
+    share = f"{8913 / 41234 * 100:.1f}%"          # the nursing share over all beds moves with it
+    assert share in " ".join(f["en"] for f in findings_of(out))

@@ -13,10 +13,10 @@ def _all_text(frame) -> str:
 
 
 def test_figures_table():
-    zh = tables.figures(ga.load_indicators(), "zh", section="eldercare")
+    zh = tables.indicators(ga.load_indicators(), "zh", section="eldercare")
     assert list(zh.columns) == ["指标", "数字", "时期", "原文"]
     assert "32,715张" in zh["数字"].tolist()
-    en = tables.figures(ga.load_indicators(), "en", section="eldercare")
+    en = tables.indicators(ga.load_indicators(), "en", section="eldercare")
     assert list(en.columns) == ["Indicator", "Figure", "Period"]
     assert "32,715 beds" in en["Figure"].tolist()
     assert not bare_chinese(_all_text(en))

@@ -45,7 +45,7 @@ def _chart_texts(fig) -> list[str]:
 def _zh_strings() -> dict[str, list[str]]:
     indicators, metrics = ga.load_indicators(), ga.derived_metrics()
     reference, checks = ga.load_reference("reference-figures"), ga.audit()
-    frames = [tables.figures(indicators, "zh"),
+    frames = [tables.indicators(indicators, "zh"),
               tables.metrics(metrics, metrics["metric_id"].tolist(), "zh"),
               tables.checks(checks, "zh"),
               tables.references(reference, reference["figure_id"].tolist(), "zh")]

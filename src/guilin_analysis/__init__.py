@@ -1,8 +1,8 @@
 """guilin_analysis: load, check, derive, describe and draw the figures of one report.
 
 The public API used by the notebooks, the command line and outside checks. The analysis
-modules (metrics, audit, narrative, plots, tables, style) load on first use, so that the
-command line and the data checks start without importing pandas or matplotlib.
+modules (metrics, audit, lookup, notebook, charts, tables, style) load on first use, so that
+the command line and the data checks start without importing pandas or matplotlib.
 """
 from importlib import import_module
 
@@ -21,6 +21,18 @@ __version__ = "0.1.0"
 _LAZY = {
     "derived_metrics": ("metrics", "derived_metrics"),
     "audit": ("consistency", "audit"),
+    "audit_summary": ("consistency", "summary"),
+    "Facts": ("lookup", "Facts"),
+    "key_figures": ("lookup", "key_figures"),
+    "say": ("notebook", "say"),
+    "finding": ("notebook", "finding"),
+    "pick": ("notebook", "pick"),
+    "sources": ("notebook", "sources"),
+    "findings_of": ("notebook", "findings_of"),
+    "charts": ("charts", None),
+    "tables": ("tables", None),
+    "style": ("style", None),
+    # the section sentences, until every notebook carries its own
     "summarize": ("narrative", "summarize"),
     "sentence": ("narrative", "sentence"),
     "key_findings": ("narrative", "key_findings"),
@@ -28,8 +40,6 @@ _LAZY = {
     "heading": ("narrative", "heading"),
     "method": ("narrative", "method"),
     "plots": ("plots", None),
-    "tables": ("tables", None),
-    "style": ("style", None),
 }
 
 __all__ = ["DataValidationError", "Problem", "label", "load_indicators", "load_reference",

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .data import chinese_number, load_reference, load_report_text
-from .formatting import format_number, quote_zh
+from .formatting import check_lang, format_number, quote_zh
+from .labels import label
 from .lookup import Facts
 
 STATUSES = ("consistent", "inconsistent", "ambiguous", "unverifiable")
@@ -309,6 +310,41 @@ def _period(c: _Context) -> list[Check]:
                   f"{c.name(i, 'en')} ({c.fig(i, 'en')}) is counted \"on successive occasions\" with no time span; "
                   f"the table records it as {c.period(i, 'en')}.")
             for i in ids]
+
+
+def distinct_conflicts(indicator_ids) -> int:
+    """How many separate conflicts a set of inconsistent checks shows: checks that share a
+    figure belong to one conflict (78 vs 99 stations appears in two checks)."""
+    groups: list[set[str]] = []
+    for ids in indicator_ids:
+        ids = set(ids.split(", "))
+        joined = [g for g in groups if g & ids]
+        groups = [g for g in groups if not g & ids] + [ids.union(*joined)]
+    return len(groups)
+
+
+def summary(checks: pd.DataFrame, lang: str) -> str:
+    """The audit in a few lines of Markdown: how many checks of each status, how many separate
+    conflicts, and each inconsistency in full."""
+    counts = checks["status"].value_counts()
+    inconsistent = checks[checks["status"] == "inconsistent"]
+    conflicts = distinct_conflicts(inconsistent["indicator_ids"])
+    if check_lang(lang) == "zh":
+        head = f"共{len(checks)}项核对：" + "，".join(f"{int(counts.get(s, 0))}项{label('audit_' + s, lang)}"
+                                                 for s in STATUSES) + "。"
+        if conflicts < len(inconsistent):
+            head += f"{len(inconsistent)}项不一致源于{conflicts}处矛盾。"
+        lead = "不一致之处："
+    else:
+        head = f"{len(checks)} checks: " + ", ".join(f"{int(counts.get(s, 0))} {label('audit_' + s, lang)}"
+                                                   for s in STATUSES) + "."
+        if conflicts < len(inconsistent):
+            head += (f" The {len(inconsistent)} inconsistent checks come from {conflicts} underlying "
+                     f"conflict{'s' if conflicts > 1 else ''}.")
+        lead = "Where the report disagrees with itself:"
+    text = "explanation_zh" if lang == "zh" else "explanation_en"
+    bullets = "\n".join(f"- {t}" for t in inconsistent[text])
+    return f"{head}\n\n{lead}\n\n{bullets}" if bullets else head
 
 
 def audit(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 
-from .labels import LANGUAGES, check_lang, label  # noqa: F401  (LANGUAGES, check_lang: re-exported)
+from .labels import LANGUAGES, check_lang, label, metric_unit  # noqa: F401  (LANGUAGES, check_lang: re-exported)
 
 
 def format_number(value: float, decimals: int | None = None) -> str:
@@ -91,6 +91,18 @@ def format_quantity(value: float, unit: str, lang: str, qualifier: str = "exact"
         if with_unit and unit_en:
             text += f" {unit_en}"
     return qualify(text, qualifier, lang)
+
+
+def format_metric(value: float, unit: str, lang: str, decimals: int = 1) -> str:
+    """A derived metric with its unit: ``66.7%``, ``19,343张`` / ``19,343 beds``; sums in yuan
+    keep three significant digits (``118,000元/个``), other numbers of 100 or more no decimals."""
+    if unit.startswith("元"):        # money: no more significant digits than the report's sums carry
+        value = significant(value, 3)
+    places = 0 if abs(value) >= 100 or float(value).is_integer() else decimals
+    number = format_number(value, places)
+    if unit == "%":
+        return f"{number}%"
+    return f"{number}{metric_unit(unit, lang)}" if lang == "zh" else f"{number} {metric_unit(unit, lang)}"
 
 
 def percent(value: float, decimals: int = 1) -> str:

@@ -2,8 +2,16 @@
 
 In: a data package. Out: :class:`Facts`, which loads the indicators, the derived metrics and
 the reference figures once and answers ``value``, ``fig`` (as printed, with its qualifier and
-unit), ``name``, ``period`` and ``conflict`` by id. Notebooks, the audit and the report pages
-all read figures through it, so a figure reads the same everywhere.
+unit), ``name``, ``period`` and ``conflict`` by id; and :class:`Voice`, the same figures bound
+to one language with short names for sentences in a notebook::
+
+    facts = Facts(data_dir)
+    zh, en = facts.voice("zh"), facts.voice("en")
+    f"护理型床位{zh.f('eldercare.beds.nursing')}"      # 护理型床位8,913张
+    f"{en.n('eldercare.beds.nursing')} nursing beds"   # 8,913 nursing beds
+
+Notebooks, the audit and the report pages all read figures through it, so a figure reads
+the same everywhere.
 """
 from __future__ import annotations
 
@@ -11,7 +19,8 @@ import math
 import os
 
 from .data import INDICATORS, load_indicators, load_reference, unit_labels
-from .formatting import check_lang, format_number, format_quantity, period_text
+from .formatting import (check_lang, format_metric, format_number, format_quantity, money, percent, period_text,
+                         points, significant)
 from .metrics import derived_metrics
 
 REFERENCE = "reference-figures"
@@ -134,4 +143,93 @@ class Facts:
     def conflicting(self) -> list[str]:
         """Ids of the first statements that a later statement contradicts."""
         return [i for i in self.table.index if not i.endswith(".restated") and self.conflict(i)]
+
+    # ------------------------------------------------------------ any id
+    def kind(self, item_id: str) -> str:
+        """Which table an id belongs to: "indicator", "metric" or "reference"."""
+        for kind, frame in (("indicator", self.table), ("metric", self.metrics), ("reference", self.reference)):
+            if item_id in frame.index:
+                return kind
+        raise KeyError(f"{item_id!r} is neither an indicator, a derived metric nor a reference figure "
+                       f"of this data package")
+
+    def item(self, item_id: str, lang: str, decimals: int = 1) -> tuple[str, float, str]:
+        """``(name, value, text)`` of an indicator, metric or reference figure, for a chart or table."""
+        kind = self.kind(item_id)
+        name = "name_zh" if check_lang(lang) == "zh" else "name_en"
+        if kind == "indicator":
+            return self.table.loc[item_id, name], self.value(item_id), self.fig(item_id, lang)
+        if kind == "metric":
+            row = self.metrics.loc[item_id]
+            return row[name], float(row["value"]), format_metric(row["value"], row["unit"], lang, decimals)
+        return self.reference.loc[item_id, name], self.ref_value(item_id), self.ref(item_id, lang, True)
+
+    def voice(self, lang: str) -> "Voice":
+        """These figures bound to ``lang``, for writing sentences."""
+        return Voice(self, lang)
+
+
+class Voice:
+    """The figures of a :class:`Facts` in one language, with short names for f-strings:
+
+    ``f`` a figure as printed (约900户), ``n`` its number only (约900), ``p`` its period in words,
+    ``name`` what it counts, ``pct`` a derived share (66.7%), ``m`` a derived number, ``sig`` a
+    derived number to significant digits, ``money`` a derived sum in yuan, ``pts`` a difference
+    of percentages (11.7个百分点), ``r`` a reference figure, ``both`` a figure with any
+    conflicting statement beside it (78个（另一处称99个）).
+    """
+
+    def __init__(self, facts: Facts, lang: str):
+        self.facts, self.lang = facts, check_lang(lang)
+
+    def f(self, indicator_id: str) -> str:
+        return self.facts.fig(indicator_id, self.lang)
+
+    def n(self, indicator_id: str) -> str:
+        return self.facts.fig(indicator_id, self.lang, with_unit=False)
+
+    def p(self, indicator_id: str) -> str:
+        return self.facts.period(indicator_id, self.lang)
+
+    def name(self, item_id: str) -> str:
+        return self.facts.item(item_id, self.lang)[0]
+
+    def both(self, indicator_id: str) -> str:
+        return self.facts.fig_as_stated(indicator_id, self.lang)
+
+    def pct(self, metric_id: str, decimals: int = 1) -> str:
+        return percent(self.facts.metric(metric_id), decimals)
+
+    def m(self, metric_id: str, decimals: int = 0) -> str:
+        return format_number(self.facts.metric(metric_id), decimals)
+
+    def sig(self, metric_id: str, digits: int = 3) -> str:
+        return format_number(significant(self.facts.metric(metric_id), digits))
+
+    def money(self, metric_id: str, digits: int = 3) -> str:
+        return money(self.facts.metric(metric_id), self.lang, digits)
+
+    def pts(self, metric_id: str, decimals: int = 1) -> str:
+        return points(self.facts.metric(metric_id), self.lang, decimals)
+
+    def r(self, figure_id: str, with_qualifier: bool = False) -> str:
+        return self.facts.ref(figure_id, self.lang, with_qualifier)
+
+
+#: Figures shown on the report's index page, in this order (a figure in conflict shows both statements).
+KEY_FIGURES = [
+    "eldercare.beds.total",
+    "eldercare.beds.nursing",
+    "governance.social_work.township_stations",
+    "volunteering.registered_volunteers",
+    "child_welfare.protection_workstations",
+    "social_affairs.lottery.sales",
+]
+
+
+def key_figures(lang: str, data_dir: str | os.PathLike | None = None) -> list[tuple[str, str]]:
+    """``[(name, formatted figure)]`` for :data:`KEY_FIGURES`, read from the data; a figure the
+    report contradicts carries the other statement beside it (``78个（另一处称99个）``)."""
+    facts = Facts(data_dir)
+    return [(facts.name(i, lang), facts.fig_as_stated(i, lang)) for i in KEY_FIGURES if facts.has(i)]
 

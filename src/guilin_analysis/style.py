@@ -51,6 +51,8 @@ import matplotlib as mpl
 from cycler import cycler
 from matplotlib import font_manager
 
+from .labels import LANGUAGES, check_lang  # noqa: F401  (LANGUAGES: re-exported)
+
 __all__ = [
     "FONT_NAME",
     "FONT_PACKAGE",
@@ -75,8 +77,6 @@ FONT_PACKAGE = "noto_cjk_sans_otc"
 FONT_FILE = "NotoSansCJK-Regular.ttc"
 #: Face of :data:`FONT_FILE` that is Noto Sans CJK SC (JP=0, KR=1, SC=2, TC=3, HK=4, Mono 5-9).
 _SC_FACE_INDEX = 2
-#: Languages :func:`apply` and :func:`chart_style` accept.
-LANGUAGES = ("zh", "en")
 
 #: Okabe & Ito (2008) colour-universal-design palette, ordered for plotting: strong hues first,
 #: yellow (low contrast on white) last.
@@ -135,12 +135,6 @@ def register_fonts() -> FontFile:
     return _registered
 
 
-def _check_lang(lang: str) -> str:
-    if lang not in LANGUAGES:
-        raise ValueError(f"lang must be one of {LANGUAGES}, not {lang!r}")
-    return lang
-
-
 def font_families(lang: str = "zh") -> list[str]:
     """Return the font family list for ``lang`` ("zh" or "en"), first choice first.
 
@@ -148,7 +142,7 @@ def font_families(lang: str = "zh") -> list[str]:
     figure can still show a Chinese place name: DejaVu Sans for Latin text, with Noto Sans CJK SC
     as the fallback for every character DejaVu Sans does not have.
     """
-    _check_lang(lang)
+    check_lang(lang)
     return [LATIN_FONT_NAME, FONT_NAME]
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .labels import label, metric_unit
-from .formatting import format_number, period_text, significant
+from .labels import label
+from .formatting import format_metric, period_text
 from .lookup import figure_text, format_figure
 
 
-def figures(indicators: pd.DataFrame, lang: str = "zh", section: str | None = None,
-            ids: list[str] | None = None) -> pd.DataFrame:
+def indicators(indicators: pd.DataFrame, lang: str = "zh", section: str | None = None,
+               ids: list[str] | None = None) -> pd.DataFrame:
     """The report's figures of a section (or by id): name, figure as printed, period, and (zh)
     the verbatim quote. Notes stay in the data package: they quote Chinese terms."""
     rows = indicators
@@ -39,21 +39,11 @@ def metrics(derived: pd.DataFrame, ids: list[str], lang: str = "zh", decimals: i
     rows = derived.set_index("metric_id").loc[ids]
     frame = pd.DataFrame({
         label("name", lang): rows["name_zh" if lang == "zh" else "name_en"].to_numpy(),
-        label("value", lang): [_metric_value(v, u, lang, decimals) for v, u in zip(rows["value"], rows["unit"])],
+        label("value", lang): [format_metric(v, u, lang, decimals) for v, u in zip(rows["value"], rows["unit"])],
         label("formula", lang): rows["formula"].to_numpy(),
         label("caveat", lang): rows["caveat_zh" if lang == "zh" else "caveat_en"].to_numpy(),
     })
     return frame
-
-
-def _metric_value(value: float, unit: str, lang: str, decimals: int) -> str:
-    if unit.startswith("元"):        # money: no more significant digits than the report's sums carry
-        value = significant(value, 4)
-    places = 0 if abs(value) >= 100 or float(value).is_integer() else decimals
-    number = format_number(value, places)
-    if unit == "%":
-        return f"{number}%"
-    return f"{number}{metric_unit(unit, lang)}" if lang == "zh" else f"{number} {metric_unit(unit, lang)}"
 
 
 def show(frame: pd.DataFrame):
