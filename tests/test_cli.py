@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 
 import nbformat
@@ -14,21 +13,10 @@ import pytest
 
 from guilin_analysis.paths import DATA_DIR, REPO_ROOT
 
+from build_helpers import CLI, notebook, run, snapshot
 from conftest import INDICATORS_CSV, bare_chinese
 
-CLI = [sys.executable, "-m", "guilin_analysis.cli"]
 NOTEBOOKS = sorted(p.stem for p in (REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-
-
-def run(*args, env=None, timeout=600):
-    return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True,
-                          cwd=REPO_ROOT, env=env, timeout=timeout)
-
-
-def snapshot(folder):
-    """Every file under folder with its bytes: equal snapshots mean nothing changed."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".build.lock"}
 
 
 # ---------------------------------------------------------------- the real notebooks
@@ -140,27 +128,22 @@ def test_data_dir_copy_is_used(tmp_path):
     assert "33,715 beds" in page and "32,715 beds" not in page
     assert '<div class="jp-InputArea' in page and ">plots<" in page     # --with-code shows the code
     manifest = json.loads((out / "en" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["notebooks"]["01_eldercare"]["parameters"]["data_dir"] == str(data)
+    # the data folder is named, not located: no absolute path of the building machine
+    assert manifest["notebooks"]["01_eldercare"]["parameters"]["data_dir"] == "data"
+    assert manifest["data"] == "data" and len(manifest["data_hash"]) == 64
+    for published in ("manifest.json", "index.html"):
+        assert str(tmp_path) not in (out / "en" / published).read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------- small notebooks for failure cases
-
-def _notebook(path, params: str, body: str) -> None:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    params = nbformat.v4.new_code_cell('lang = "zh"\ndata_dir = None\n' + params)
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# {path.stem}"), params, nbformat.v4.new_code_cell(body)]
-    nbformat.write(nb, path)
-
 
 @pytest.fixture
 def small(tmp_path):
     """A folder with two quick notebooks; 02_flaky raises when run with -p fail true."""
     folder = tmp_path / "nbs"
     folder.mkdir()
-    _notebook(folder / "01_steady.ipynb", "repeat = 1", 'print("steady", lang, repeat)')
-    _notebook(folder / "02_flaky.ipynb", "fail = False", 'if fail:\n    raise RuntimeError("made to fail")\nprint("flaky", lang)')
+    notebook(folder / "01_steady.ipynb", "repeat = 1", 'print("steady", lang, repeat)')
+    notebook(folder / "02_flaky.ipynb", "fail = False", 'if fail:\n    raise RuntimeError("made to fail")\nprint("flaky", lang)')
     return folder, tmp_path / "out"
 
 

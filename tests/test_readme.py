@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from guilin_analysis.paths import REPO_ROOT
-from guilin_analysis.report import README_CHART, readme_findings
+from guilin_analysis.build.refresh import README_CHART, readme_findings
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 
