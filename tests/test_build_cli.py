@@ -80,6 +80,39 @@ print(hostile)""", markdown=f"# Hostile <script>alert(0)</script>\n\n{HOSTILE}")
     assert "&lt;script&gt;" in index and 'class="failed"' in index
 
 
+def test_markup_in_every_data_field_is_inert_in_a_real_page(tmp_path):
+    """A data copy with markup in the free-text fields (names, notes, sources), built with the
+    real eldercare notebook: the page and the index run nothing from the data."""
+    import csv
+    import io
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    for rel in ("indicators/report-indicators.csv", "reference/reference-figures.csv",
+                "reference/guilin-counties-2022.csv", "reference/guilin-township-divisions-2022.csv"):
+        path = data / rel
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+        for row in rows:
+            # (the division names are left alone: the notebooks count divisions by their names)
+            for column in ("name_zh", "name_en", "note", "source"):
+                if column in row:
+                    row[column] = f"{row[column]} {HOSTILE}"
+        text = io.StringIO()
+        writer = csv.DictWriter(text, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        path.write_text(text.getvalue(), encoding="utf-8")
+    assert run("check", "--data-dir", data).returncode == 0
+    out = tmp_path / "out"
+    result = run("build", "--out", out, "--data-dir", data, "--only", "eldercare", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    for name in ("01_eldercare.html", "index.html"):
+        text = (out / "en" / name).read_text(encoding="utf-8")
+        live = LiveMarkup(text)
+        assert live.scripts == [] and live.handlers == [] and live.js_urls == [], name
+        assert "&lt;script&gt;" in text, name                  # the data's markup shows as text
+
+
 # ---------------------------------------------------------------- 2. permissions
 
 @pytest.mark.parametrize("umask,mode", [(0o022, 0o644), (0o027, 0o640)])

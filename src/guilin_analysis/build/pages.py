@@ -124,14 +124,15 @@ def index_html(lang: str, manifest: dict, notebooks: list[str], other_lang: str 
         if entry is None:
             rows.append({"name": name, "status": "not_built"})
             continue
+        log = entry.get("error_log") or entry.get("executed_notebook")
         rows.append({
             "name": name,
             "title": entry.get("title") or name,
             "page": entry.get("page"),
             "status": "ok" if entry.get("status") == "ok" else "failed",
             "error": entry.get("error", ""),
-            "error_log": entry.get("error_log") or entry.get("executed_notebook"),
-            "error_log_is_notebook": (entry.get("error_log") or "").endswith(".ipynb"),
+            "error_log": log,
+            "error_log_is_notebook": (log or "").endswith(".ipynb"),
             "last_good_at": entry.get("last_good_at") or "",
             "duration": float(entry.get("duration_s") or 0),
             "data": entry.get("data", ""),

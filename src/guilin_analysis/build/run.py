@@ -143,8 +143,8 @@ def _build(options: BuildOptions, stream, published: list) -> int:
     with output_lock(out, options.wait, waiting):
         finished, removed = recover_staging(out)
         if (finished or removed) and not options.quiet:
-            print(f"cleaned up after an interrupted build: {finished} publication finished, "
-                  f"{removed} unpublished staging folder removed", file=stream, flush=True)
+            print(f"cleaned up after an interrupted build (publications finished: {finished}; "
+                  f"unpublished staging folders removed: {removed})", file=stream, flush=True)
         transaction = Transaction(out)
         published.append(transaction)
         try:
@@ -305,7 +305,7 @@ def _stage_indexes(transaction: Transaction, out: Path, langs, published: dict, 
     for lang in LANGUAGES:
         if lang in langs:
             manifests[lang] = _manifest(lang, published[lang], updates[lang], key_figures[lang], listed, tools)
-        elif published[lang]:                           # another language: its own data and figures
+        elif published[lang].get("key_figures"):        # another language: its own data and figures
             manifests[lang] = {k: v for k, v in published[lang].items() if k != "index"}
     changed = []
     for lang, manifest in manifests.items():
