@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 
 import nbformat
@@ -14,21 +13,10 @@ import pytest
 
 from guilin_analysis.paths import DATA_DIR, REPO_ROOT
 
+from build_helpers import CLI, notebook, run, snapshot
 from conftest import INDICATORS_CSV, bare_chinese
 
-CLI = [sys.executable, "-m", "guilin_analysis.cli"]
 NOTEBOOKS = sorted(p.stem for p in (REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-
-
-def run(*args, env=None, timeout=600):
-    return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True,
-                          cwd=REPO_ROOT, env=env, timeout=timeout)
-
-
-def snapshot(folder):
-    """Every file under folder with its bytes: equal snapshots mean nothing changed."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".build.lock"}
 
 
 # ---------------------------------------------------------------- the real notebooks
@@ -77,6 +65,22 @@ def test_code_is_hidden_by_default(built):
     out, _ = built
     page = (out / "en" / "01_eldercare.html").read_text(encoding="utf-8")
     assert 'hl-ipython3' not in page and "data:image/png;base64" in page     # no code input shown
+
+
+def test_pages_carry_one_language_and_their_key_findings(built):
+    """Each page drops the other language's Markdown cells and sets its key findings, collected
+    from the notebook's own outputs, under the title; the index lists them too."""
+    out, _ = built
+    zh = (out / "zh" / "01_eldercare.html").read_text(encoding="utf-8")
+    en = (out / "en" / "01_eldercare.html").read_text(encoding="utf-8")
+    assert "主要发现" in zh and "Key findings" in en
+    assert "Method and caveats" not in zh and "方法与注意" not in en
+    assert zh.index("主要发现") < zh.index("护理型床位占比是否达到国家指标？<a")     # under the title, before the sections
+    manifest = json.loads((out / "en" / "manifest.json").read_text(encoding="utf-8"))
+    finding = manifest["notebooks"]["01_eldercare"]["findings"][0]
+    assert finding.startswith("Nursing-type beds numbered 8,913")
+    index = (out / "en" / "index.html").read_text(encoding="utf-8")
+    assert "Nursing-type beds numbered 8,913" in index
 
 
 def test_english_pages_are_english(built):
@@ -134,33 +138,30 @@ def test_data_dir_copy_is_used(tmp_path):
         path = data / rel
         path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
     out = tmp_path / "out"
-    result = run("build", "--out", out, "--data-dir", data, "--only", "eldercare", "--lang", "en", "--with-code")
+    result = run("build", "--out", out, "--data-dir", data, "--only", "eldercare", "--with-code")
     assert result.returncode == 0, result.stderr
     page = (out / "en" / "01_eldercare.html").read_text(encoding="utf-8")
     assert "33,715 beds" in page and "32,715 beds" not in page
+    zh = (out / "zh" / "01_eldercare.html").read_text(encoding="utf-8")
+    assert "33,715张" in zh and "32,715张" not in zh
     assert 'hl-ipython3' in page and ">charts<" in page     # --with-code shows the code
     manifest = json.loads((out / "en" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["notebooks"]["01_eldercare"]["parameters"]["data_dir"] == str(data)
+    # the data folder is named, not located: no absolute path of the building machine
+    assert manifest["notebooks"]["01_eldercare"]["parameters"]["data_dir"] == "data"
+    assert manifest["data"] == "data" and len(manifest["data_hash"]) == 64
+    for published in ("manifest.json", "index.html"):
+        assert str(tmp_path) not in (out / "en" / published).read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------- small notebooks for failure cases
-
-def _notebook(path, params: str, body: str) -> None:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    params = nbformat.v4.new_code_cell('lang = "zh"\ndata_dir = None\n' + params)
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# {path.stem}"), params, nbformat.v4.new_code_cell(body)]
-    nbformat.write(nb, path)
-
 
 @pytest.fixture
 def small(tmp_path):
     """A folder with two quick notebooks; 02_flaky raises when run with -p fail true."""
     folder = tmp_path / "nbs"
     folder.mkdir()
-    _notebook(folder / "01_steady.ipynb", "repeat = 1", 'print("steady", lang, repeat)')
-    _notebook(folder / "02_flaky.ipynb", "fail = False", 'if fail:\n    raise RuntimeError("made to fail")\nprint("flaky", lang)')
+    notebook(folder / "01_steady.ipynb", "repeat = 1", 'print("steady", lang, repeat)')
+    notebook(folder / "02_flaky.ipynb", "fail = False", 'if fail:\n    raise RuntimeError("made to fail")\nprint("flaky", lang)')
     return folder, tmp_path / "out"
 
 

@@ -14,7 +14,8 @@ import pytest
 from matplotlib.text import Text
 
 import guilin_analysis as ga
-from guilin_analysis import labels, plots, tables
+from guilin_analysis import charts, labels, tables
+from guilin_analysis.notebook import findings_of
 from guilin_analysis.paths import NOTEBOOKS_DIR, REPO_ROOT
 
 _CJK = "\u3400-\u9fff\uff08\uff09\u3001\u3002\uff0c\uff1b\uff1a\u201c\u201d"
@@ -49,23 +50,25 @@ def _zh_strings() -> dict[str, list[str]]:
               tables.metrics(metrics, metrics["metric_id"].tolist(), "zh"),
               tables.checks(checks, "zh"),
               tables.references(reference, reference["figure_id"].tolist(), "zh")]
-    charts = [plots.section_counts(indicators, "zh"), plots.beds(indicators, metrics, "zh"),
-              plots.nursing_share(indicators, metrics, reference, "zh"), plots.beds_per_older(metrics, "zh"),
-              plots.stations(indicators, metrics, "zh"), plots.home_care(indicators, "zh"),
-              plots.volunteering(indicators, "zh"), plots.money(indicators, "zh"), plots.audit_status(checks, "zh")]
-    from guilin_analysis.narrative import SECTIONS, key_figures
+    facts = ga.Facts()
+    drawn = [charts.figure_bars(facts, list(facts.table.index), "zh", title="全部数字"),
+             charts.figure_bars(facts, list(facts.metrics.index), "zh", title="推算指标"),
+             charts.target_comparison(facts, [("eldercare.nursing_share_of_institutional_beds",
+                                               "target.nursing_bed_share.2025")], "zh", title="对照"),
+             charts.status_counts(checks, "zh", title="核对")]
     return {
         "labels": [v["zh"] for v in labels.LABELS.values()] + [v["zh"] for v in labels.METRIC_UNITS.values()],
         "audit": checks["explanation_zh"].tolist(),
-        "narrative": [ga.summarize(s, "zh") for s in [*SECTIONS, "audit"]] + ga.key_findings("zh"),
-        "key figures": [f"{n}{v}" for n, v in key_figures("zh")],
+        "findings": [f["zh"] for p in sorted(NOTEBOOKS_DIR.glob("*.ipynb")) for f in findings_of(p, key_only=False)]
+        + [ga.audit_summary(checks, "zh")],
+        "key figures": [f"{n}{v}" for n, v in ga.key_figures("zh")],
         "metric definitions": metrics["name_zh"].tolist() + metrics["caveat_zh"].tolist(),
         "tables": [str(v) for f in frames for v in [*f.columns, *f.to_numpy().ravel()]],
-        "charts": [t for fig in charts for t in _chart_texts(fig)],
+        "charts": [t for fig in drawn for t in _chart_texts(fig)],
     }
 
 
-@pytest.mark.parametrize("kind", ["labels", "audit", "narrative", "key figures", "metric definitions",
+@pytest.mark.parametrize("kind", ["labels", "audit", "findings", "key figures", "metric definitions",
                                   "tables", "charts"])
 def test_chinese_output_has_one_typography(kind):
     strings = _zh_strings()[kind]

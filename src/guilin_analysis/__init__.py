@@ -32,14 +32,7 @@ _LAZY = {
     "charts": ("charts", None),
     "tables": ("tables", None),
     "style": ("style", None),
-    # the section sentences, until every notebook carries its own
-    "summarize": ("narrative", "summarize"),
-    "sentence": ("narrative", "sentence"),
-    "key_findings": ("narrative", "key_findings"),
-    "title": ("narrative", "title"),
-    "heading": ("narrative", "heading"),
-    "method": ("narrative", "method"),
-    "plots": ("plots", None),
+    "formatting": ("formatting", None),
 }
 
 __all__ = ["DataValidationError", "Problem", "label", "load_indicators", "load_reference",

@@ -1,8 +1,10 @@
 """``guilin-report``: build the report, check the data, list the notebooks.
 
-Exit codes: 0 everything published (or the data is valid); 1 a notebook failed or the data is
-invalid; 2 a usage error (unknown option, language, notebook or parameter, or a value of
-the wrong type), reported before any kernel starts.
+Exit codes: 0 everything published (or the data is valid); 1 a notebook failed, the data is
+invalid, or a file could not be read or written; 2 a usage error (unknown option, language,
+notebook or parameter, or a value of the wrong type), reported before any kernel starts;
+3 another build held the output folder's lock for longer than --wait; 130/143 interrupted.
+Every error is one line, never a traceback.
 """
 from __future__ import annotations
 
@@ -14,21 +16,36 @@ from pathlib import Path
 from .paths import NOTEBOOKS_DIR, REPORTS_DIR
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error in one line (exit code 2) instead of the usage text."""
+
+    def error(self, message):
+        self.exit(2, f"guilin-report: error: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="guilin-report", description=__doc__.split("\n\n")[0],
-                                     epilog="Exit codes: 0 all published; 1 a notebook failed or "
-                                            "the data is invalid; 2 usage error.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    from .build.params import DEFAULT_TIMEOUT, DEFAULT_WAIT
+
+    parser = _Parser(prog="guilin-report", description=__doc__.split("\n\n")[0],
+                     epilog="Exit codes: 0 all published; 1 a notebook failed, the data is invalid "
+                            "or a file cannot be written; 2 usage error; 3 the lock wait ran out; "
+                            "130/143 interrupted.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     b = sub.add_parser("build", help="execute the notebooks and publish HTML pages")
     b.add_argument("--lang", default="all", help="zh, en or all (default: all)")
     b.add_argument("--out", type=Path, default=REPORTS_DIR, help="output folder (default: reports/)")
-    b.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+    b.add_argument("--jobs", default=os.cpu_count() or 1,
                    help="notebooks run at once (default: the number of cores, %(default)s here)")
     b.add_argument("--only", nargs="+", metavar="NAME", help="only these notebooks (01_eldercare or eldercare)")
     b.add_argument("--force", action="store_true", help="run every notebook even if nothing changed")
     b.add_argument("--data-dir", type=Path, help="a copy of the data package to use instead of data/")
-    b.add_argument("--timeout", type=float, help="seconds a cell may run before the notebook fails")
+    b.add_argument("--timeout", default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help="whole seconds a notebook may run before it fails and its kernel is stopped "
+                        "(default: %(default)s)")
+    b.add_argument("--wait", default=DEFAULT_WAIT, metavar="SECONDS",
+                   help="whole seconds to wait for another build into the same folder; then exit "
+                        "with code 3 (default: %(default)s; 0: do not wait)")
     b.add_argument("--with-code", action="store_true", help="show the code cells in the pages")
     b.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                    help="set a notebook parameter (checked against the notebooks' parameters)")
@@ -48,18 +65,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args) -> int:
-    from .report import LANGUAGES, BuildOptions, UsageError, build
+    from .build import LANGUAGES, BuildOptions, UsageError, build
+    from .build.params import whole_number
 
     langs = LANGUAGES if args.lang == "all" else (args.lang,)   # build() rejects an unknown one
-    if args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
-    if args.timeout is not None and args.timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds")
+    jobs = whole_number("--jobs", args.jobs, unit="")
+    timeout = whole_number("--timeout", args.timeout)
+    wait = whole_number("--wait", args.wait, minimum=0)
     for option, folder in (("--data-dir", args.data_dir), ("--notebooks-dir", args.notebooks_dir)):
         if folder is not None and not folder.is_dir():
             raise UsageError(f"{option} {folder} is not a folder")
-    options = BuildOptions(langs=langs, out=args.out, jobs=args.jobs, only=args.only, force=args.force,
-                           data_dir=args.data_dir, timeout=args.timeout, with_code=args.with_code,
+    options = BuildOptions(langs=langs, out=args.out, jobs=jobs, only=args.only, force=args.force,
+                           data_dir=args.data_dir, timeout=timeout, wait=wait, with_code=args.with_code,
                            overrides=[tuple(p) for p in args.parameter], quiet=args.quiet,
                            notebooks_dir=args.notebooks_dir.resolve())
     return build(options)
@@ -80,7 +97,7 @@ def _check(args) -> int:
 
 
 def _list(args) -> int:
-    from .report import declared_type, discover, notebook_parameters
+    from .build.params import declared_type, discover, notebook_parameters
 
     for path in discover():
         print(path.stem)
@@ -91,30 +108,46 @@ def _list(args) -> int:
 
 
 def _refresh(args) -> int:
-    from .paths import REPO_ROOT
-    from .report import discover, refresh_notebook, refresh_readme
+    from .paths import NOTEBOOKS_DIR, REPO_ROOT
+    from .build.params import discover
+    from .build.refresh import refresh_notebook, refresh_readme
 
     for path in discover():
         print(f"executing {path.name}", flush=True)
         refresh_notebook(path)
     print("refreshing the README's findings and chart", flush=True)
-    refresh_readme(REPO_ROOT / "README.md")
+    refresh_readme(REPO_ROOT / "README.md", NOTEBOOKS_DIR)
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from .report import UsageError
+    from .build.errors import FAILED, LOCKED, USAGE, BuildError, LockTimeout, UsageError, describe_os_error
 
     try:
         return {"build": _build, "check": _check, "list": _list,
                 "refresh-notebooks": _refresh}[args.command](args)
     except UsageError as err:
-        print(f"guilin-report: error: {err}", file=sys.stderr)
-        return 2
+        return _fail(err, USAGE)
+    except LockTimeout as err:
+        return _fail(err, LOCKED)
+    except BuildError as err:
+        return _fail(err, FAILED)
+    except BrokenPipeError:
+        # the reader went away (`guilin-report list | head`): stop quietly, as a shell tool does
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+    except OSError as err:
+        return _fail(describe_os_error(err), FAILED)
     except KeyboardInterrupt:
-        print("guilin-report: interrupted; published pages are unchanged", file=sys.stderr)
+        print("guilin-report: interrupted", file=sys.stderr)
         return 130
+
+
+def _fail(message, code: int) -> int:
+    print(f"guilin-report: error: {message}", file=sys.stderr, flush=True)
+    return code
 
 
 if __name__ == "__main__":

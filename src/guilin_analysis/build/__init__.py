@@ -1,0 +1,31 @@
+"""The report builder (``guilin-report build``), one job per module:
+
+* :mod:`.params`   notebook parameters, typed and checked before any kernel starts
+* :mod:`.cache`    what a page depends on (its key); what is already published
+* :mod:`.execute`  kernels over IPC in worker processes; time limits; a dead worker's isolation
+* :mod:`.publish`  one transaction: stage, then pages, manifests and indexes together; the lock
+* :mod:`.pages`    notebook pages (nbconvert, sanitised) and the index (autoescaped Jinja)
+* :mod:`.progress` the progress bar or one line per notebook
+* :mod:`.run`      one build, step by step (the order of the steps above)
+* :mod:`.refresh`  the committed notebook outputs and the README's findings (``make notebooks``)
+* :mod:`.errors`   one-sentence errors and the exit codes
+
+Out, under ``out`` (default ``reports/``), per language ``<out>/<lang>/``: ``index.html``,
+``<notebook>.html``, ``notebooks/<notebook>.ipynb`` (the executed notebook), ``figures/``,
+``logs/<notebook>.log`` (the kernel's output) and ``manifest.json``.
+"""
+from importlib import import_module
+
+# Loaded on first use, so that `guilin-report list` or a usage error does not import the builder.
+_LAZY = {"BuildOptions": "run", "build": "run", "LANGUAGES": "run", "DEFAULT_TIMEOUT": "params",
+         "DEFAULT_WAIT": "params", "BuildError": "errors", "LockTimeout": "errors", "UsageError": "errors"}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,90 @@
+"""What a page depends on, and what is already published.
+
+A page's key (:func:`input_hash`) changes whenever anything that can change the page changes:
+the notebook's bytes, its parameters, ``--with-code``, the data package's files, the package's
+code and templates, or the tool versions. The published state is read back from each
+language's ``manifest.json``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+from importlib import metadata
+from pathlib import Path
+
+from .. import __version__
+from ..paths import PACKAGE_DIR, REPO_ROOT
+
+TOOLS = ("papermill", "nbconvert", "nbclient", "ipykernel", "pandas", "matplotlib")
+CODE_SUFFIXES = (".py", ".j2", ".json", ".css")
+_SKIPPED_PARTS = {"__pycache__", ".ipynb_checkpoints"}
+
+
+def tree_hash(root: Path, suffixes: tuple[str, ...] | None = None, exclude: Path | None = None) -> str:
+    """SHA-256 over every file under ``root`` (names and bytes), caches and checkpoints aside.
+
+    ``exclude`` is a folder left out (the output folder, when it lies inside ``root``: its pages
+    must not change the hash of the data they were built from).
+    """
+    root = Path(root)
+    exclude = Path(exclude).resolve() if exclude is not None else None
+    digest = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED_PARTS
+                             and (exclude is None or (here / d).resolve() != exclude))
+        for name in sorted(filenames):
+            path = here / name
+            if suffixes is not None and path.suffix not in suffixes:
+                continue
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(b"\0")
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def code_hash() -> str:
+    """The hash of this package's code and templates."""
+    return tree_hash(PACKAGE_DIR, CODE_SUFFIXES)
+
+
+def versions() -> dict[str, str]:
+    """Versions that can change a page: Python, this package and the notebook tools."""
+    found = {"python": platform.python_version(), "guilin-analysis": __version__}
+    for tool in TOOLS:
+        try:
+            found[tool] = metadata.version(tool)
+        except metadata.PackageNotFoundError:
+            found[tool] = "missing"
+    return found
+
+
+def input_hash(notebook: Path, parameters: dict, with_code: bool, data_hash: str,
+               code_hash: str, tool_versions: dict) -> str:
+    """The key of one page: it changes whenever anything that can change the page changes."""
+    digest = hashlib.sha256(Path(notebook).read_bytes())
+    digest.update(json.dumps([parameters, with_code, data_hash, code_hash, tool_versions],
+                             sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def data_label(data_dir: Path) -> str:
+    """How the published files name a data folder: relative to the repository when inside it,
+    else its folder name; never the absolute path of the building machine."""
+    data_dir = Path(data_dir).resolve()
+    try:
+        return data_dir.relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return data_dir.name
+
+
+def read_manifest(path: Path) -> dict:
+    """A published manifest, or ``{}`` when there is none or it cannot be read."""
+    try:
+        manifest = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}

@@ -1,0 +1,128 @@
+"""Notebook parameters and command-line limits, typed and checked before any kernel starts.
+
+In: a folder of numbered notebooks, the names given to ``--only`` and the ``-p NAME VALUE``
+pairs of the command line. Out: the notebooks to build and, per notebook, its overrides typed
+like the defaults in its ``parameters`` cell (as papermill reads them), or a
+:class:`~.errors.UsageError` naming the parameter and the notebook.
+"""
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+from ..paths import NOTEBOOKS_DIR
+from .errors import BuildError, UsageError
+
+DEFAULT_TIMEOUT = 600          # seconds a notebook may run (--timeout)
+DEFAULT_WAIT = 3600            # seconds a build waits for another one's lock (--wait)
+
+
+def discover(only: list[str] | None = None, notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """The numbered notebooks (``NN_name.ipynb``), optionally only those named in ``only``."""
+    found = sorted(p for p in Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb"))
+    if not only:
+        return found
+    by_name = {p.stem: p for p in found}
+    picked = []
+    for name in only:
+        match = by_name.get(name) or by_name.get(Path(name).stem) or next(
+            (p for stem, p in by_name.items() if stem.split("_", 1)[-1] == name), None)
+        if match is None:
+            raise UsageError(f"unknown notebook {name!r}; known: {', '.join(by_name)}")
+        picked.append(match)
+    return sorted(set(picked))
+
+
+def notebook_parameters(path: Path) -> dict[str, dict]:
+    """The parameters a notebook declares in its ``parameters`` cell, as papermill reads them.
+
+    Returns ``{name: {"default": "'zh'", "inferred_type_name": "str", "help": ...}}``; raises
+    :class:`~.errors.BuildError` (one sentence) for a file that is not a readable notebook.
+    """
+    import papermill
+
+    try:
+        return papermill.inspect_notebook(str(path))
+    except Exception as err:  # invalid JSON, not a notebook, unreadable file
+        first_line = (str(err).strip().splitlines() or [""])[0][:200]
+        raise BuildError(f"{path} is not a readable notebook ({type(err).__name__}"
+                         f"{': ' + first_line if first_line else ''})") from None
+
+
+_BOOLS = {"true": True, "false": False, "yes": True, "no": False, "1": True, "0": False}
+
+
+def declared_type(spec: dict) -> str:
+    """The type of a parameter: its annotation if any, else the type of its default literal."""
+    kind = spec.get("inferred_type_name", "None")
+    if kind not in ("None", ""):
+        return kind
+    try:
+        return type(ast.literal_eval(spec.get("default", "None"))).__name__
+    except (ValueError, SyntaxError):
+        return "None"
+
+
+def coerce(name: str, value: str, spec: dict, notebook: str) -> object:
+    """Turn the command-line string ``value`` into the type of the parameter's default.
+
+    ``None`` defaults (``data_dir = None``) take any string; ``bool`` takes true/false/yes/no/1/0;
+    ``list`` and ``dict`` take JSON. Raises :class:`UsageError` naming the parameter and notebook.
+    """
+    kind = declared_type(spec)
+    declared = f"(notebook {notebook} declares {name} = {spec.get('default')})"
+    try:
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+        if kind == "bool":
+            return _BOOLS[value.lower()]
+        if kind in ("list", "dict"):
+            parsed = json.loads(value)
+            if type(parsed).__name__ != kind:
+                raise ValueError
+            return parsed
+    except (ValueError, KeyError):
+        raise UsageError(f"parameter {name}={value!r} is not a valid {kind} {declared}") from None
+    return value
+
+
+def resolve_parameters(notebooks: list[Path], overrides: list[tuple[str, str]]) -> dict[str, dict]:
+    """Check ``-p NAME VALUE`` pairs against every notebook before any kernel starts.
+
+    A name must be a parameter of at least one selected notebook; each notebook gets the
+    overrides it declares, typed like its default. Raises :class:`UsageError`.
+    """
+    result: dict[str, dict] = {p.stem: {} for p in notebooks}
+    if not overrides:
+        return result
+    specs = {p.stem: notebook_parameters(p) for p in notebooks}
+    for name, value in overrides:
+        if name in ("lang", "data_dir"):
+            raise UsageError(f"set {name} with --{name.replace('_', '-')}, not with -p")
+        declared = [stem for stem, spec in specs.items() if name in spec]
+        if not declared:
+            known = sorted({n for spec in specs.values() for n in spec} - {"lang", "data_dir"})
+            raise UsageError(f"unknown parameter {name!r}; the selected notebooks take: "
+                             f"{', '.join(known) or 'no other parameters'}")
+        for stem in declared:
+            result[stem][name] = coerce(name, value, specs[stem][name], stem)
+    return result
+
+
+def whole_number(option: str, value: str | int, minimum: int = 1, unit: str = "seconds") -> int:
+    """A command-line count (of seconds, by default): a whole number of at least ``minimum``.
+
+    papermill and nbclient take integer timeouts; ``--timeout 2.5`` is refused here, in one
+    sentence, instead of failing every notebook later. Raises :class:`UsageError`.
+    """
+    what = f"a whole number of {unit}" if unit else "a whole number"
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise UsageError(f"{option} takes {what}, not {value!r}") from None
+    if number < minimum:
+        raise UsageError(f"{option} must be at least {minimum}, not {number}")
+    return number
