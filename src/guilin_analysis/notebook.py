@@ -17,6 +17,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+import nbformat
+
 from .formatting import check_lang, escape_markdown
 from .labels import label
 
@@ -72,8 +74,6 @@ def findings_of(notebook, key_only: bool = True) -> list[dict[str, str]]:
     ``notebook`` is an ``nbformat`` node or a path to an ``.ipynb`` file.
     """
     if isinstance(notebook, (str, os.PathLike)):
-        import nbformat
-
         notebook = nbformat.read(notebook, as_version=4)
     found = []
     for cell in notebook.cells:

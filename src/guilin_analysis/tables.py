@@ -7,6 +7,8 @@ beside a translated proper name (the quotes stay in the data package).
 """
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 
 from .labels import label
@@ -49,8 +51,6 @@ def metrics(derived: pd.DataFrame, ids: list[str], lang: str = "zh", decimals: i
 def show(frame: pd.DataFrame):
     """A table for reading in a notebook or report page: every cell in full, no row numbers,
     left-aligned, and text escaped (a note holding markup shows as text, never runs)."""
-    import hashlib
-
     styler = (frame.style.hide(axis="index").format(escape="html")
               .set_properties(**{"text-align": "left", "vertical-align": "top"})
               .set_table_styles([{"selector": "th", "props": "text-align: left;"}]))
