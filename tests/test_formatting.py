@@ -12,9 +12,11 @@ from guilin_analysis.lookup import format_figure
     ((32715, "张", "zh"), "32,715张"),
     ((32715, "张", "en"), "32,715 beds"),
     ((922.52, "万元", "zh"), "922.52万元"),
-    ((922.52, "万元", "en"), "9.2252 million yuan"),   # as many significant digits as printed
+    ((922.52, "万元", "en"), "9,225,200 yuan"),   # every printed digit kept
     ((110.14, "万人", "zh"), "110.14万人"),
-    ((110.14, "万人", "en"), "1.1014 million persons"),
+    ((110.14, "万人", "en"), "1,101,400 persons"),
+    ((10, "届", "zh"), "第10届"),
+    ((10, "届", "en"), "10th edition"),
     ((2791, "万元", "en"), "27.91 million yuan"),
     ((1000, "万元", "en"), "10 million yuan"),
     ((1, "亿元", "en", "more_than"), "more than 100 million yuan"),

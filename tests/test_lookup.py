@@ -19,7 +19,8 @@ def test_figures_as_printed_in_both_languages(facts):
     # "全市养老服务床位达到32715张"; "110.14万实名注册志愿者"; "推动50户以上自然村"
     assert zh.f("eldercare.beds.total") == "32,715张" and en.f("eldercare.beds.total") == "32,715 beds"
     assert zh.f("volunteering.registered_volunteers") == "110.14万人"
-    assert en.f("volunteering.registered_volunteers") == "1.1014 million registered volunteers"
+    assert en.f("volunteering.registered_volunteers") == "1,101,400 registered volunteers"
+    assert zh.f("child_welfare.childrens_day.funds_raised") == "60余万元"     # the report's own form
     assert zh.f("governance.village_rules.household_threshold") == "不少于50户"
     assert en.f("governance.village_rules.household_threshold") == "at least 50 households"
     assert en.f("governance.social_work.township_stations") == "78 stations"

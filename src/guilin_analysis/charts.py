@@ -19,6 +19,7 @@ import textwrap
 
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import ScalarFormatter, StrMethodFormatter
 
 from .consistency import STATUSES
 from .formatting import check_lang, escape_mathtext
@@ -35,12 +36,19 @@ def _wrap(name: str, lang: str) -> str:
     return "\n".join(textwrap.wrap(name, 14 if lang == "zh" else 28)) or name
 
 
+def _top(values: list[float]) -> float:
+    return max([abs(v) for v in values] or [0])
+
+
 def bars(names: list[str], values: list[float], texts: list[str], lang: str, *, title: str,
          xlabel: str = "", colors: list[str] | None = None, reference_line: float | None = None) -> Figure:
     """A horizontal bar per value, first item on top, each bar labelled with its text.
 
     ``reference_line`` draws a dashed vertical line (100 for full coverage)."""
     check_lang(lang)
+    if colors is not None and not isinstance(colors, str) and len(colors) != len(values):
+        raise ValueError(f"{len(colors)} colours for {len(values)} bars: give one colour per bar, "
+                         "or a dict of colours by id to figure_bars")
     names = [_wrap(escape_mathtext(n), lang) for n in names]
     lines = sum(n.count("\n") + 1 for n in names)
     with chart_style(lang):
@@ -52,6 +60,7 @@ def bars(names: list[str], values: list[float], texts: list[str], lang: str, *, 
         ax.bar_label(drawn, labels=[escape_mathtext(t) for t in texts], padding=3)
         ax.set_title(escape_mathtext(title))
         ax.set_xlabel(escape_mathtext(xlabel))
+        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}") if _top(values) >= 1000 else ScalarFormatter())
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
         top = max([*values, reference_line or 0])
@@ -63,11 +72,12 @@ def bars(names: list[str], values: list[float], texts: list[str], lang: str, *, 
 
 
 def figure_bars(facts: Facts, ids: list[str], lang: str, *, title: str, xlabel: str = "",
-                names: dict[str, str] | None = None, colors: list[str] | None = None,
+                names: dict[str, str] | None = None, colors: list[str] | dict[str, str] | None = None,
                 per: float | None = None, decimals: int = 1, reference_line: float | None = None) -> Figure:
     """Bars of indicators, derived metrics or reference figures, by id, in the order given.
 
-    Names and bar labels come from the data (``names`` overrides a name by id). Values are as
+    Names and bar labels come from the data (``names`` overrides a name by id; ``colors`` may be a
+    dict by id, so that colours follow their bars when the ids are reordered). Values are as
     printed in each row's unit; ``per`` draws base units divided by it instead (``per=1e4``: all
     sums in 万元, whatever unit each was printed in).
     """
@@ -77,6 +87,8 @@ def figure_bars(facts: Facts, ids: list[str], lang: str, *, title: str, xlabel: 
         values = [facts.value(i) * facts.units["report-indicators"][facts.table.loc[i, "unit"]]["multiplier"] / per
                   for i in ids]
     shown = [(names or {}).get(i, name) for i, (name, _, _) in zip(ids, items)]
+    if isinstance(colors, dict):         # colours by id follow the bars when the ids are reordered
+        colors = [colors.get(i, PALETTE[0]) for i in ids]
     return bars(shown, values, [t for _, _, t in items], lang, title=title, xlabel=xlabel, colors=colors,
                 reference_line=reference_line)
 

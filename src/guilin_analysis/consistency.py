@@ -153,7 +153,7 @@ def _printed_share(c: _Context, check_id: str, printed_id: str,
         return []
     printed = c.value(printed_id)
     results = [(zh, en, c.metric(m), printed_matches(c.metric(m), printed)) for m, zh, en in readings]
-    parts_zh = "；".join(f"{zh}为{_pct(v)}，{_CONVENTION[how][0]}" for zh, _, v, how in results)
+    parts_zh = "；".join(f"{zh}，重算为{_pct(v)}，{_CONVENTION[how][0]}" for zh, _, v, how in results)
     parts_en = "; ".join(f"{en} gives {_pct(v)}, which {_CONVENTION[how][1]}" for _, en, v, how in results)
     inputs = sorted({i for m, *_ in readings for i in c.metrics.loc[m, "inputs"].split(", ")
                      if i in c.table.index} | {printed_id})
@@ -217,8 +217,8 @@ def _full_coverage(c: _Context) -> list[Check]:
     if not c.has(*ids):
         return []
     total = c.metric("governance.villages_and_communities")
-    zh = (f"报告称{c.fig(ids[1], 'zh')}行政村、{c.fig(ids[2], 'zh')}社区{c.fig(ids[0], 'zh')}建立了公共卫生委员会，"
-          f"即{format_number(total)}个，但没有给出委员会的数量，也没有可对照的参考数据。")
+    zh = (f"报告称{c.fig(ids[1], 'zh')}行政村、{c.fig(ids[2], 'zh')}社区（合计{format_number(total)}个村、社区）"
+          f"{c.fig(ids[0], 'zh')}建立了公共卫生委员会，但没有给出委员会的数量，也没有可对照的参考数据。")
     en = (f"The report says {c.fig(ids[0], 'en')} of {format_number(c.value(ids[1]))} villages and "
           f"{format_number(c.value(ids[2]))} communities ({format_number(total)} in all) have a public-health "
           f"committee, but gives no count of committees, and no reference data can confirm it.")
@@ -277,9 +277,9 @@ def _undefined_terms(c: _Context) -> list[Check]:
            if "高龄" in c.table.loc[i, "quote"] or "高龄" in c.table.loc[i, "note"]]
     if not ids:
         return []
-    figs_zh = "、".join(f"{c.name(i, 'zh')}{c.fig(i, 'zh')}" for i in ids)
+    figs_zh = "和".join(f"{c.name(i, 'zh')}（{c.fig(i, 'zh')}）" for i in ids)
     figs_en = "; ".join(f"{c.name(i, 'en').lower()}: {c.fig(i, 'en')}" for i in ids)
-    zh = f"{figs_zh}的对象包括“高龄”老人，而报告没有定义年龄界限（通常指80岁以上），无法与人口数据对照。"
+    zh = f"{figs_zh}的对象都包括“高龄”老人，但报告没有界定年龄（通常指80岁以上），无法与人口数据对照。"
     en = (f"These figures count, among others, people described as \"very old\" (高龄), an age the report "
           f"does not define (usually 80+), so they cannot be set against population data: {figs_en}.")
     return [Check("eldercare.undefined_very_old", "ambiguous", ids, zh, en)]

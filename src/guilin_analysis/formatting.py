@@ -76,16 +76,21 @@ def format_quantity(value: float, unit: str, lang: str, qualifier: str = "exact"
         return "—"
     if unit == "%":
         text = f"{format_number(value, decimals)}%"
+    elif unit == "届":                # an edition is an ordinal: 第10届, the 10th edition
+        return f"第{format_number(value)}届" if lang == "zh" else f"{ordinal(value)} {unit_en.rstrip('s') or 'edition'}"
     elif lang == "zh":
         text = format_number(value, decimals) + (unit if with_unit else "")
     else:
         base = value * multiplier
         if abs(base) >= 1_000_000:
             millions = base / 1_000_000
-            if decimals is None:      # as many significant digits as the printed figure: 110.14万 -> 1.1014 million
+            if decimals is None:      # as many significant digits as the printed figure
                 whole = len(str(int(abs(millions)))) if abs(millions) >= 1 else 0
                 decimals = max(0, _significant_digits(value) - whole)
-            text = f"{format_number(millions, decimals).rstrip('0').rstrip('.') if decimals else format_number(millions, 0)} million"
+            if decimals > 2:          # 110.14万 -> 1,101,400 rather than 1.1014 million
+                text = format_number(round(base))
+            else:
+                text = f"{format_number(millions, decimals).rstrip('0').rstrip('.') if decimals else format_number(millions, 0)} million"
         else:
             text = format_number(base, decimals)
         if with_unit and unit_en:
@@ -103,6 +108,13 @@ def format_metric(value: float, unit: str, lang: str, decimals: int = 1) -> str:
     if unit == "%":
         return f"{number}%"
     return f"{number}{metric_unit(unit, lang)}" if lang == "zh" else f"{number} {metric_unit(unit, lang)}"
+
+
+def ordinal(n: float) -> str:
+    """10 -> '10th', 21 -> '21st', 12 -> '12th'."""
+    n = int(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def percent(value: float, decimals: int = 1) -> str:

@@ -81,6 +81,9 @@ class Facts:
         leaves the qualifier out, for a sentence that states it in its own words.
         """
         row = self.table.loc[indicator_id]
+        if lang == "zh" and not exact and row["qualifier"] == "more_than" and f"{format_number(row['value'])}余" in \
+                row["quote"].replace(",", ""):     # the report's own form: 60余万元
+            return f"{format_number(row['value'])}余{row['unit'] if with_unit else ''}"
         return format_quantity(row["value"], row["unit"], lang, "exact" if exact else row["qualifier"],
                                unit_en=self.unit_en(indicator_id),
                                multiplier=self.units[INDICATORS][row["unit"]]["multiplier"],

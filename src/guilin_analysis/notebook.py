@@ -105,7 +105,8 @@ def sources(lang: str, facts, indicators: list[str] = (), metrics: list[str] = (
         out.append("")
     if references:
         out += [f"**{label('reference_used', lang)}**", ""]
-        out += [f"- `{r}`: {escape_markdown(facts.reference.loc[r, 'source'])}" for r in references]
+        column = "source_zh" if lang == "zh" else "source"
+        out += [f"- `{r}`: {escape_markdown(facts.reference.loc[r, column])}" for r in references]
     return Markdown("\n".join(out).rstrip())
 
 

@@ -76,5 +76,5 @@ def references(reference: pd.DataFrame, ids: list[str], lang: str = "zh") -> pd.
         label("value", lang): [format_figure(v, u, lang, q, resource="reference-figures")
                                for v, u, q in zip(rows["value"], rows["unit"], rows["qualifier"])],
         label("period", lang): rows["period"].to_numpy(),
-        label("source", lang): rows["source"].to_numpy(),
+        label("source", lang): rows["source_zh" if lang == "zh" else "source"].to_numpy(),
     })
