@@ -31,7 +31,7 @@ from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 
 from .errors import describe_os_error
-from .pages import figures, for_language, notebook_html, title_of
+from .pages import for_language, images, notebook_html, title_of
 from .params import DEFAULT_TIMEOUT
 
 KERNEL_NAME = "python3"
@@ -69,6 +69,8 @@ class Job:
     staging: Path
     timeout: int | None = DEFAULT_TIMEOUT
     with_code: bool = False
+    chrome: object = None          # a site.Chrome: the page's header and footer
+    data_dir: str | None = None    # the data package the page's tables and charts link back to
 
     @property
     def log(self) -> Path:
@@ -145,9 +147,10 @@ def _run_job(job: Job, executed: Path, start: float) -> Result:
         if status == "ok":
             try:
                 page = job.staging / f"{job.name}.html"
-                page.write_text(notebook_html(nb, job.lang, job.with_code, title), encoding="utf-8")
+                html = notebook_html(nb, job.lang, job.with_code, title, job.chrome, _now(), job.data_dir, job.name)
+                page.write_text(html, encoding="utf-8")
                 files[f"{job.name}.html"] = page
-                for n, png in enumerate(figures(nb), 1):
+                for n, png in enumerate(images(nb), 1):
                     staged = job.staging / f"{job.name}-{n}.png"
                     staged.write_bytes(png)
                     files[f"figures/{job.name}-{n}.png"] = staged
@@ -155,6 +158,12 @@ def _run_job(job: Job, executed: Path, start: float) -> Result:
                 status, error = "failed", describe_os_error(err, "writing the page")
                 files = {k: v for k, v in files.items() if not k.endswith((".html", ".png"))}
     return Result(job.name, job.lang, status, time.perf_counter() - start, error, title, files, findings)
+
+
+def _now() -> str:
+    import datetime as dt
+
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
 def _one_line(text: str) -> str:
