@@ -154,7 +154,7 @@ def test_no_absolute_path_of_the_building_machine_in_the_output(site):
     forbidden = [str(REPO_ROOT), str(site), str(site.parent), os.path.expanduser("~")]
     forbidden = [f for f in forbidden if len(f) > 1]
     for path in site.rglob("*"):
-        if path.is_file() and path.suffix in (".html", ".json", ".csv", ".log"):
+        if path.is_file() and path.suffix in (".html", ".json", ".csv", ".log", ".ipynb"):
             text = path.read_text(encoding="utf-8", errors="replace")
             for folder in forbidden:
                 assert folder not in text, (path.relative_to(site), folder)

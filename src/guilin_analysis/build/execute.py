@@ -141,6 +141,11 @@ def _run_job(job: Job, executed: Path, start: float) -> Result:
                 status, error = "failed", _one_line(f"the executed notebook cannot be read: "
                                                     f"{type(err).__name__}: {err}")
     if nb is not None:
+        try:
+            nb = _without_local_paths(nb, job, executed)
+        except OSError as err:
+            if status == "ok":
+                status, error = "failed", describe_os_error(err, "writing the executed notebook")
         files[f"notebooks/{job.name}.ipynb"] = executed
         nb, findings = for_language(nb, job.lang)
         title = title_of(nb, job.name)
@@ -158,6 +163,29 @@ def _run_job(job: Job, executed: Path, start: float) -> Result:
                 status, error = "failed", describe_os_error(err, "writing the page")
                 files = {k: v for k, v in files.items() if not k.endswith((".html", ".png"))}
     return Result(job.name, job.lang, status, time.perf_counter() - start, error, title, files, findings)
+
+
+def _without_local_paths(nb, job: Job, executed: Path):
+    """The executed notebook without the building machine's folders: papermill records the
+    input and output paths and the injected parameters (``data_dir``); tracebacks name files of
+    the repository. Each becomes the name a reader of the published report can follow."""
+    import json
+
+    import nbformat
+
+    from ..paths import REPO_ROOT
+    from .cache import data_label
+
+    replace = {str(job.staging): "notebooks", str(job.source.parent): "notebooks", str(REPO_ROOT): "."}
+    if job.data_dir:
+        replace = {str(job.data_dir): data_label(Path(job.data_dir)), **replace}
+    text = nbformat.writes(nb)
+    for local, shown in sorted(replace.items(), key=lambda kv: -len(kv[0])):
+        if len(local) > 1:
+            text = text.replace(json.dumps(local)[1:-1], json.dumps(shown)[1:-1])
+    cleaned = nbformat.reads(text, as_version=4)
+    executed.write_text(text, encoding="utf-8")
+    return cleaned
 
 
 def _now() -> str:
