@@ -31,7 +31,7 @@ from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 
 from .errors import describe_os_error
-from .pages import figures, for_language, notebook_html, title_of
+from .pages import for_language, images, notebook_html, title_of
 from .params import DEFAULT_TIMEOUT
 
 KERNEL_NAME = "python3"
@@ -69,6 +69,8 @@ class Job:
     staging: Path
     timeout: int | None = DEFAULT_TIMEOUT
     with_code: bool = False
+    chrome: object = None          # a site.Chrome: the page's header and footer
+    data_dir: str | None = None    # the data package the page's tables and charts link back to
 
     @property
     def log(self) -> Path:
@@ -139,15 +141,21 @@ def _run_job(job: Job, executed: Path, start: float) -> Result:
                 status, error = "failed", _one_line(f"the executed notebook cannot be read: "
                                                     f"{type(err).__name__}: {err}")
     if nb is not None:
+        try:
+            nb = _without_local_paths(nb, job, executed)
+        except OSError as err:
+            if status == "ok":
+                status, error = "failed", describe_os_error(err, "writing the executed notebook")
         files[f"notebooks/{job.name}.ipynb"] = executed
         nb, findings = for_language(nb, job.lang)
         title = title_of(nb, job.name)
         if status == "ok":
             try:
                 page = job.staging / f"{job.name}.html"
-                page.write_text(notebook_html(nb, job.lang, job.with_code, title), encoding="utf-8")
+                html = notebook_html(nb, job.lang, job.with_code, title, job.chrome, _now(), job.data_dir, job.name)
+                page.write_text(html, encoding="utf-8")
                 files[f"{job.name}.html"] = page
-                for n, png in enumerate(figures(nb), 1):
+                for n, png in enumerate(images(nb), 1):
                     staged = job.staging / f"{job.name}-{n}.png"
                     staged.write_bytes(png)
                     files[f"figures/{job.name}-{n}.png"] = staged
@@ -155,6 +163,35 @@ def _run_job(job: Job, executed: Path, start: float) -> Result:
                 status, error = "failed", describe_os_error(err, "writing the page")
                 files = {k: v for k, v in files.items() if not k.endswith((".html", ".png"))}
     return Result(job.name, job.lang, status, time.perf_counter() - start, error, title, files, findings)
+
+
+def _without_local_paths(nb, job: Job, executed: Path):
+    """The executed notebook without the building machine's folders: papermill records the
+    input and output paths and the injected parameters (``data_dir``); tracebacks name files of
+    the repository. Each becomes the name a reader of the published report can follow."""
+    import json
+
+    import nbformat
+
+    from ..paths import REPO_ROOT
+    from .cache import data_label
+
+    replace = {str(job.staging): "notebooks", str(job.source.parent): "notebooks", str(REPO_ROOT): "."}
+    if job.data_dir:
+        replace = {str(job.data_dir): data_label(Path(job.data_dir)), **replace}
+    text = nbformat.writes(nb)
+    for local, shown in sorted(replace.items(), key=lambda kv: -len(kv[0])):
+        if len(local) > 1:
+            text = text.replace(json.dumps(local)[1:-1], json.dumps(shown)[1:-1])
+    cleaned = nbformat.reads(text, as_version=4)
+    executed.write_text(text, encoding="utf-8")
+    return cleaned
+
+
+def _now() -> str:
+    import datetime as dt
+
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
 def _one_line(text: str) -> str:

@@ -8,7 +8,8 @@ use (headings, paragraphs, lists, links, tables) and turns anything else, a ``<s
 targets. This is the second line of defence: data text is escaped where it is written.
 
 The index (``templates/site/index.html.j2``) is rendered by Jinja with autoescaping on, from the
-language's manifest alone, so it can be rendered again without running anything.
+language's manifest alone, so it can be rendered again without running anything. Every page
+shares the header and footer of :mod:`.site`.
 """
 from __future__ import annotations
 
@@ -87,14 +88,41 @@ def for_language(nb, lang: str):
     return nb, findings
 
 
-def notebook_html(nb, lang: str, with_code: bool, title: str) -> str:
-    """A self-contained HTML page for an executed notebook (images inline, no remote scripts)."""
+def notebook_html(nb, lang: str, with_code: bool, title: str, chrome=None, built_at: str = "",
+                  data_dir=None, stem: str = "") -> str:
+    """A self-contained HTML page for an executed notebook (images inline, no remote scripts).
+
+    With ``chrome`` (a :class:`.site.Chrome`) the page gets the site's header and footer; with
+    ``data_dir`` every chart gets alt text in ``lang`` from the figures it draws, the numbers
+    behind it under a disclosure, and every figure in a table a link to its quote on the
+    source page (:mod:`.links`)."""
+    from . import links
+
     nb.metadata["title"] = title
-    body, _ = _exporter(lang, with_code).from_notebook_node(nb)
-    return body.replace(f'<html lang="{lang}">', f'<html lang="{HTML_LANG[lang]}">', 1)
+    facts = None
+    if data_dir is not None:
+        try:
+            from ..lookup import Facts
+
+            facts = Facts(data_dir)
+        except Exception:               # a page without links beats no page
+            facts = None
+    links.describe_charts(nb, lang, facts)
+    css = (TEMPLATE_DIR / "site" / "site.css").read_text(encoding="utf-8")
+    body, _ = _exporter(lang, with_code).from_notebook_node(nb, resources={"guilin_css": css})
+    body = body.replace(f'<html lang="{lang}">', f'<html lang="{HTML_LANG[lang]}">', 1)
+    if facts is not None:
+        body = links.link_tables(body, lang, facts)
+    if chrome is not None:
+        page = f"{stem}.html"
+        head, sep, rest = body.partition("<main>")
+        body = head + chrome.header(page, built_at) + '\n<main id="main">' + rest if sep else body
+        head, sep, tail = body.rpartition("</main>")
+        body = head + "</main>\n" + chrome.footer(page, built_at) + tail if sep else body
+    return body
 
 
-def figures(nb) -> list[bytes]:
+def images(nb) -> list[bytes]:
     """The PNG images a notebook displayed, in order."""
     found = []
     for cell in nb.cells:
@@ -115,16 +143,6 @@ def title_of(nb, fallback: str) -> str:
                 if line.startswith("# "):
                     return line[2:].strip()
     return fallback
-
-
-@lru_cache(maxsize=1)
-def _index_template():
-    import jinja2
-
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR / "site")),
-                             autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("index.html.j2")
 
 
 def index_html(lang: str, manifest: dict, notebooks: list[str], other_lang: str | None) -> str:
@@ -156,10 +174,14 @@ def index_html(lang: str, manifest: dict, notebooks: list[str], other_lang: str 
             "data_hash": (entry.get("data_hash") or "")[:12],
             "findings": [str(f) for f in entry.get("findings", [])],
         })
-    return _index_template().render(
-        lang=lang, html_lang=HTML_LANG[lang], other_lang=other_lang,
-        label=lambda key: label(key, lang),
+    from .site import Chrome, environment
+
+    chrome = Chrome(lang, tuple(notebooks), str(manifest.get("data_version") or ""),
+                    manifest.get("data_hash") or "", other_lang)
+    context = chrome.context("index.html", manifest.get("built_at", ""))
+    context.update(
         key_figures=manifest.get("key_figures", {}).get("figures", []),
         rows=rows, mixed_data=len(data_hashes) > 1,
         built_at=manifest.get("built_at", ""), data=manifest.get("data", ""),
         data_hash=(manifest.get("data_hash") or "")[:12], version=__version__)
+    return environment().get_template("index.html.j2").render(**context)

@@ -31,6 +31,7 @@ from .cache import code_hash, data_label, input_hash, read_manifest, tree_hash, 
 from .errors import FAILED, OK, BuildError, UsageError, describe_os_error
 from .execute import Job, Result, WorkerPool
 from .pages import index_html
+from .site import Chrome, data_version, notebooks_hash, other_of, site_files
 from .params import DEFAULT_TIMEOUT, DEFAULT_WAIT
 from .progress import Reporter
 from .publish import Transaction, output_lock, recover_staging
@@ -178,9 +179,14 @@ def _key_figures(lang: str, data_dir: Path, key: str, previous: dict) -> dict:
     """The index's key figures, reused from the manifest while the data and code are the same."""
     if previous.get("key") == key:
         return previous
-    from ..lookup import key_figures
+    from ..lookup import KEY_FIGURES, Facts, key_figures
 
-    return {"key": key, "figures": [[str(name), str(value)] for name, value in key_figures(lang, data_dir)]}
+    facts = Facts(data_dir)
+    ids = [i for i in KEY_FIGURES if facts.has(i)]
+    figures = key_figures(lang, data_dir)
+    # each figure with the id of its quote on the source page, when the ids line up
+    return {"key": key, "figures": [[str(name), str(value), *([ids[n]] if len(ids) == len(figures) else [])]
+                                    for n, (name, value) in enumerate(figures)]}
 
 
 def _build_locked(options, listed, selected, per_notebook, data_dir, out, stream,
@@ -189,6 +195,8 @@ def _build_locked(options, listed, selected, per_notebook, data_dir, out, stream
     code, tools = code_hash(), versions()
     shown_data = data_label(data_dir)
     published = {lang: read_manifest(out / lang / "manifest.json") for lang in LANGUAGES}
+    version = data_version(data_dir)
+    stems = [p.stem for p in listed]
 
     jobs: list[Job] = []
     for lang in options.langs:
@@ -198,12 +206,14 @@ def _build_locked(options, listed, selected, per_notebook, data_dir, out, stream
             if options.data_dir is not None:
                 params["data_dir"] = str(data_dir)
             key = input_hash(nb, params, options.with_code, data_hash, code, tools)
+            chrome = Chrome(lang, tuple(stems), version, data_hash, other_of(lang))
+            key = hashlib.sha256(json.dumps([key, repr(chrome)]).encode()).hexdigest()
             previous = entries.get(nb.stem, {})
             fresh = (previous.get("input_hash") == key and previous.get("status") == "ok"
                      and (out / lang / f"{nb.stem}.html").exists())
             if options.force or not fresh:
                 jobs.append(Job(nb.stem, nb, lang, params, key, transaction.folder(lang, nb.stem),
-                                options.timeout, options.with_code))
+                                options.timeout, options.with_code, chrome, str(data_dir)))
 
     # Before any kernel starts: whatever the data layer raises stops the build here.
     key_figures = {}
@@ -235,8 +245,9 @@ def _build_locked(options, listed, selected, per_notebook, data_dir, out, stream
             pool.close()
             reporter.close()
 
-    changed = _stage_indexes(transaction, out, options.langs, published, updates, key_figures,
-                             [p.stem for p in listed], tools, code)
+    site = SiteInputs(data_dir, options.notebooks_dir, data_hash, version, code)
+    changed, site_errors = _stage_indexes(transaction, out, options.langs, published, updates, key_figures,
+                                          stems, tools, code, site)
     if transaction:
         transaction.commit()
     if not jobs:
@@ -246,7 +257,9 @@ def _build_locked(options, listed, selected, per_notebook, data_dir, out, stream
     if failed and not options.quiet:
         print(f"{len(failed)} of {len(results)} notebooks failed; their logs are linked from the "
               f"index and listed in {out}/<lang>/manifest.json", file=stream)
-    all_ok = all(updates[lang].get(nb.stem, published[lang].get("notebooks", {}).get(nb.stem, {}))
+    for problem in site_errors:
+        _error(problem)
+    all_ok = not site_errors and all(updates[lang].get(nb.stem, published[lang].get("notebooks", {}).get(nb.stem, {}))
                  .get("status") == "ok" for lang in options.langs for nb in selected)
     return FAILED if failed or not all_ok else OK
 
@@ -294,10 +307,23 @@ def _stage_result(transaction: Transaction, out: Path, job: Job, result: Result)
         transaction.add(f"{job.lang}/{rel}", staged)
 
 
+@dataclass
+class SiteInputs:
+    """What the source and data pages are made from."""
+
+    data_dir: Path
+    notebooks_dir: Path
+    data_hash: str
+    data_version: str
+    code: str
+
+
 def _stage_indexes(transaction: Transaction, out: Path, langs, published: dict, updates: dict,
-                   key_figures: dict, listed: list[str], tools: dict, code: str) -> list[str]:
+                   key_figures: dict, listed: list[str], tools: dict, code: str,
+                   site: SiteInputs) -> tuple[list[str], list[str]]:
     """Stage the manifest and index of every language whose published copy differs from what
-    this build publishes. Returns the files staged, relative to ``out``.
+    this build publishes, and the source and data pages of every language built (see
+    :func:`_stage_site`). Returns the files staged, relative to ``out``, and the problems met.
 
     The manifest records the key of its index (what the index is rendered from) and the index's
     SHA-256: while both match, the published index is current and is not rendered again.
@@ -305,10 +331,11 @@ def _stage_indexes(transaction: Transaction, out: Path, langs, published: dict, 
     manifests = {}
     for lang in LANGUAGES:
         if lang in langs:
-            manifests[lang] = _manifest(lang, published[lang], updates[lang], key_figures[lang], listed, tools)
+            manifests[lang] = _manifest(lang, published[lang], updates[lang], key_figures[lang], listed, tools,
+                                        site.data_version)
         elif published[lang].get("key_figures"):        # another language: its own data and figures
-            manifests[lang] = {k: v for k, v in published[lang].items() if k != "index"}
-    changed = []
+            manifests[lang] = {k: v for k, v in published[lang].items() if k not in ("index", "site")}
+    changed, problems = [], []
     for lang, manifest in manifests.items():
         other = next((o for o in manifests if o != lang), None)
         key = hashlib.sha256(json.dumps([manifest, listed, other, code], sort_keys=True).encode()).hexdigest()
@@ -319,12 +346,53 @@ def _stage_indexes(transaction: Transaction, out: Path, langs, published: dict, 
         else:
             index_text = index_html(lang, manifest, listed, other)
             manifest["index"] = {"key": key, "sha256": hashlib.sha256(index_text.encode()).hexdigest()}
+        if lang in langs:
+            changed += _stage_site(transaction, out, lang, manifest, published[lang].get("site", {}),
+                                   listed, other, site, problems)
+        elif published[lang].get("site"):
+            manifest["site"] = published[lang]["site"]
         files = {"manifest.json": json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                  "index.html": index_text}
         for name, text in files.items():
             if text is not None and _read(out / lang / name) != text.encode("utf-8"):
                 transaction.write(f"{lang}/{name}", text)
                 changed.append(f"{lang}/{name}")
+    return changed, problems
+
+
+def _stage_site(transaction: Transaction, out: Path, lang: str, manifest: dict, recorded: dict,
+                listed: list[str], other: str | None, site: SiteInputs, problems: list[str]) -> list[str]:
+    """Stage the source page, the data page and the downloads of ``lang`` when their key (data,
+    code, notebooks, languages) differs from the published one or a published file differs
+    from what was recorded; else keep them. A failure keeps the published ones and is a problem.
+    """
+    key = hashlib.sha256(json.dumps([lang, site.data_hash, site.data_version, site.code, listed, other,
+                                     notebooks_hash(site.notebooks_dir, listed)]).encode()).hexdigest()
+    files = recorded.get("files", {})
+    if (recorded.get("key") == key and files
+            and all(_sha256(out / lang / rel) == digest for rel, digest in files.items())):
+        manifest["site"] = recorded
+        return []
+    built_at = _now()
+    chrome = Chrome(lang, tuple(listed), site.data_version, site.data_hash, other)
+    try:
+        new = site_files(chrome, built_at, site.data_dir, site.notebooks_dir)
+    except Exception as err:
+        problems.append(f"the source and data pages ({lang}) cannot be made from {data_label(site.data_dir)} "
+                        f"({type(err).__name__}: {err}); the published ones are kept")
+        if recorded:
+            manifest["site"] = recorded
+        return []
+    manifest["site"] = {"key": key, "built_at": built_at,
+                        "files": {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(new.items())}}
+    changed = []
+    for rel, data in new.items():
+        if _read(out / lang / rel) != data:
+            transaction.write(f"{lang}/{rel}", data)
+            changed.append(f"{lang}/{rel}")
+    for rel in files:
+        if rel not in new and (out / lang / rel).exists():
+            transaction.delete(f"{lang}/{rel}")
     return changed
 
 
@@ -341,15 +409,16 @@ def _sha256(path: Path) -> str | None:
 
 
 def _manifest(lang: str, published: dict, updates: dict, key_figures: dict, listed: list[str],
-              tools: dict) -> dict:
+              tools: dict, data_version: str = "") -> dict:
     """A language's manifest after this build: every listed notebook's latest entry, the data
     they share (``null`` when pages were built from different data), the key figures."""
     entries = {name: entry for name, entry in published.get("notebooks", {}).items() if name in listed}
     entries.update(updates)
     shared = {(e.get("data"), e.get("data_hash")) for e in entries.values()}
     data, data_hash = shared.pop() if len(shared) == 1 else (None, None)
-    manifest = {"lang": lang, "data": data, "data_hash": data_hash, "key_figures": key_figures,
+    manifest = {"lang": lang, "data": data, "data_hash": data_hash, "data_version": data_version,
+                "key_figures": key_figures,
                 "versions": tools, "notebooks": entries}
-    unchanged = {k: v for k, v in published.items() if k not in ("built_at", "index")} == manifest
+    unchanged = {k: v for k, v in published.items() if k not in ("built_at", "index", "site")} == manifest
     manifest["built_at"] = published.get("built_at") if unchanged and published.get("built_at") else _now()
     return manifest
