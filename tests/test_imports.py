@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import ast
 
-import pytest
 
 from guilin_analysis.paths import PACKAGE_DIR
 

@@ -8,7 +8,6 @@ CI (``CI`` set) a missing browser is a failure.
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 import shutil
