@@ -36,9 +36,19 @@ def format_figure(value: float, unit: str, lang: str, qualifier: str = "exact",
                            multiplier=info["multiplier"], decimals=decimals, with_unit=with_unit)
 
 
-def figure_text(row, lang: str, data_dir: str | os.PathLike | None = None, with_unit: bool = True) -> str:
-    """Format one indicator row (a mapping with value, unit, qualifier and unit_en)."""
-    return format_figure(row["value"], row["unit"], lang, row["qualifier"], data_dir,
+def figure_text(row, lang: str, data_dir: str | os.PathLike | None = None, with_unit: bool = True,
+                exact: bool = False) -> str:
+    """Format one indicator row (a mapping with value, unit, qualifier, unit_en and quote): the one
+    place an indicator is formatted, for sentences (:meth:`Facts.fig`) and tables alike.
+
+    Chinese keeps the report's own form of "more than" where the quote has it: 60余万元.
+    ``exact=True`` leaves the qualifier out, for a sentence that states it in its own words.
+    """
+    qualifier = "exact" if exact else row["qualifier"]
+    number = format_number(row["value"])
+    if lang == "zh" and qualifier == "more_than" and f"{number}余" in str(row.get("quote", "")).replace(",", ""):
+        return f"{number}余{row['unit'] if with_unit else ''}"
+    return format_figure(row["value"], row["unit"], lang, qualifier, data_dir,
                          with_unit=with_unit, unit_en=row.get("unit_en", "") or "")
 
 
@@ -80,14 +90,7 @@ class Facts:
         ``with_unit=False`` leaves the unit out, for a sentence that names it; ``exact=True``
         leaves the qualifier out, for a sentence that states it in its own words.
         """
-        row = self.table.loc[indicator_id]
-        if lang == "zh" and not exact and row["qualifier"] == "more_than" and f"{format_number(row['value'])}余" in \
-                row["quote"].replace(",", ""):     # the report's own form: 60余万元
-            return f"{format_number(row['value'])}余{row['unit'] if with_unit else ''}"
-        return format_quantity(row["value"], row["unit"], lang, "exact" if exact else row["qualifier"],
-                               unit_en=self.unit_en(indicator_id),
-                               multiplier=self.units[INDICATORS][row["unit"]]["multiplier"],
-                               with_unit=with_unit)
+        return figure_text(self.table.loc[indicator_id], lang, self.data_dir, with_unit, exact)
 
     def figs(self, ids: list[str], lang: str) -> str:
         """Several indicators as printed, listed the way ``lang`` lists them."""
