@@ -11,7 +11,7 @@ import nbformat
 
 from guilin_analysis.paths import REPO_ROOT
 
-CLI = [sys.executable, "-m", "guilin_analysis.cli"]
+CLI = [sys.executable, "-m", "guilin_report.cli"]
 
 
 def run(*args, env=None, timeout=600, **kwargs):
@@ -25,7 +25,7 @@ def run_patched(patch: str, *args, env=None, timeout=600):
     (to simulate a full disk or a crash at a chosen point)."""
     code = textwrap.dedent(patch) + textwrap.dedent("""
         import sys
-        from guilin_analysis.cli import main
+        from guilin_report.cli import main
         sys.exit(main(sys.argv[1:]))
         """)
     return subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True,

@@ -188,7 +188,7 @@ def test_bad_numbers_and_options_are_one_line_usage_errors(folder, args, message
 
 
 def test_the_default_timeout_and_wait_are_documented():
-    from guilin_analysis.build.params import DEFAULT_TIMEOUT, DEFAULT_WAIT
+    from guilin_report.params import DEFAULT_TIMEOUT, DEFAULT_WAIT
 
     help_text = run("build", "--help").stdout
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
@@ -218,7 +218,7 @@ def test_a_build_killed_between_pages_and_index_is_repaired(folder, tmp_path):
     # the second build dies (as kill -9 would) after its page and manifest, before its index
     crash = """
         import os
-        import guilin_analysis.build.publish as publish
+        import guilin_report.publish as publish
         class _Os:
             def __getattr__(self, name):
                 return getattr(os, name)
@@ -376,7 +376,7 @@ def test_a_full_disk_is_one_sentence_and_publishes_nothing(folder):
     before = snapshot(out)
     full = """
         import errno, os
-        import guilin_analysis.build.publish as publish
+        import guilin_report.publish as publish
         def write_file(path, data):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
         publish.write_file = write_file

@@ -5,8 +5,8 @@ import io
 
 import pytest
 
-from guilin_analysis.build import cache, execute, params, progress, publish
-from guilin_analysis.build.errors import UsageError
+from guilin_report import cache, execute, params, progress, publish
+from guilin_report.errors import UsageError
 from guilin_analysis.paths import NOTEBOOKS_DIR
 
 

@@ -251,7 +251,7 @@ def _schema(descriptor, resource):
 
 
 def _check_output(data_copy, capsys) -> tuple[int, str]:
-    from guilin_analysis.cli import main
+    from guilin_report.cli import main
 
     code = main(["check", "--data-dir", str(data_copy)])
     captured = capsys.readouterr()

@@ -1,7 +1,7 @@
 """The README's findings and chart are the notebooks': a stale block fails here."""
 from __future__ import annotations
 
-from guilin_analysis.build.refresh import README_CHART, readme_findings
+from guilin_report.refresh import README_CHART, readme_findings
 from guilin_analysis.paths import NOTEBOOKS_DIR, REPO_ROOT
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")

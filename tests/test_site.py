@@ -81,7 +81,7 @@ def test_every_page_of_both_languages_is_published_with_header_and_footer(site):
 
 
 def test_citation_cff_says_what_the_pages_say():
-    from guilin_analysis.build.site import CITATION_AUTHOR, CITATION_TITLE
+    from guilin_analysis.sitepages import CITATION_AUTHOR, CITATION_TITLE
 
     cff = (REPO_ROOT / "CITATION.cff").read_text(encoding="utf-8")
     assert f'title: "{CITATION_TITLE}"' in cff and CITATION_AUTHOR in cff

@@ -173,7 +173,7 @@ def _without_local_paths(nb, job: Job, executed: Path):
 
     import nbformat
 
-    from ..paths import REPO_ROOT
+    from .paths import REPO_ROOT
     from .cache import data_label
 
     replace = {str(job.staging): "notebooks", str(job.source.parent): "notebooks", str(REPO_ROOT): "."}

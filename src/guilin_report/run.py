@@ -25,13 +25,14 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..labels import LANGUAGES
-from ..paths import NOTEBOOKS_DIR, REPORTS_DIR, data_path
+from guilin_analysis.labels import LANGUAGES
+from .paths import NOTEBOOKS_DIR, REPORTS_DIR, data_path
 from .cache import code_hash, data_label, input_hash, read_manifest, tree_hash, versions
 from .errors import FAILED, OK, BuildError, UsageError, describe_os_error
 from .execute import Job, Result, WorkerPool
 from .pages import index_html
-from .site import Chrome, data_version, notebooks_hash, other_of, site_files
+from .plugin import SiteContext, load as load_plugin
+from .site import Chrome, other_of
 from .params import DEFAULT_TIMEOUT, DEFAULT_WAIT
 from .progress import Reporter
 from .publish import Transaction, output_lock, recover_staging
@@ -162,31 +163,35 @@ def _build(options: BuildOptions, stream, published: list) -> int:
 def _data_problems(data_dir: Path) -> list[str]:
     """The data gate, ``guilin-report check``'s: every problem as one sentence, ``[]`` if valid.
 
-    Any exception of the data layer becomes a problem, so that nothing runs on data the
-    package cannot read.
+    Any exception of the plug-in's check becomes a problem, so that nothing runs on data the
+    project cannot read.
     """
-    from ..data import DataValidationError, validate
-
     try:
-        return [str(p) for p in validate(data_dir)]
-    except DataValidationError as err:
-        return [str(p) for p in err.problems]
+        return list(load_plugin().check(data_dir))
     except Exception as err:
-        return [f"{data_dir}: the data package cannot be read ({type(err).__name__}: {err})"]
+        return [f"{data_dir}: the data cannot be read ({type(err).__name__}: {err})"]
 
 
 def _key_figures(lang: str, data_dir: Path, key: str, previous: dict) -> dict:
-    """The index's key figures, reused from the manifest while the data and code are the same."""
+    """The index's key figures (from the plug-in), reused from the manifest while the data and
+    code are the same."""
     if previous.get("key") == key:
         return previous
-    from ..lookup import KEY_FIGURES, Facts, key_figures
+    return {"key": key, "figures": [[str(x) for x in row] for row in load_plugin().key_figures(lang, data_dir)]}
 
-    facts = Facts(data_dir)
-    ids = [i for i in KEY_FIGURES if facts.has(i)]
-    figures = key_figures(lang, data_dir)
-    # each figure with the id of its quote on the source page, when the ids line up
-    return {"key": key, "figures": [[str(name), str(value), *([ids[n]] if len(ids) == len(figures) else [])]
-                                    for n, (name, value) in enumerate(figures)]}
+
+def notebooks_hash(notebooks_dir: Path, notebooks: list[str]) -> str:
+    digest = hashlib.sha256()
+    for stem in notebooks:
+        try:
+            digest.update((Path(notebooks_dir) / f"{stem}.ipynb").read_bytes())
+        except OSError:
+            pass
+    return digest.hexdigest()
+
+
+def _chrome(lang: str, stems, version: str, data_hash: str) -> Chrome:
+    return Chrome(lang, tuple(stems), version, data_hash, other_of(lang), load_plugin().citation(version, lang))
 
 
 def _build_locked(options, listed, selected, per_notebook, data_dir, out, stream,
@@ -195,7 +200,7 @@ def _build_locked(options, listed, selected, per_notebook, data_dir, out, stream
     code, tools = code_hash(), versions()
     shown_data = data_label(data_dir)
     published = {lang: read_manifest(out / lang / "manifest.json") for lang in LANGUAGES}
-    version = data_version(data_dir)
+    version = load_plugin().data_version(data_dir)
     stems = [p.stem for p in listed]
 
     jobs: list[Job] = []
@@ -206,7 +211,7 @@ def _build_locked(options, listed, selected, per_notebook, data_dir, out, stream
             if options.data_dir is not None:
                 params["data_dir"] = str(data_dir)
             key = input_hash(nb, params, options.with_code, data_hash, code, tools)
-            chrome = Chrome(lang, tuple(stems), version, data_hash, other_of(lang))
+            chrome = _chrome(lang, stems, version, data_hash)
             key = hashlib.sha256(json.dumps([key, repr(chrome)]).encode()).hexdigest()
             previous = entries.get(nb.stem, {})
             fresh = (previous.get("input_hash") == key and previous.get("status") == "ok"
@@ -374,9 +379,10 @@ def _stage_site(transaction: Transaction, out: Path, lang: str, manifest: dict, 
         manifest["site"] = recorded
         return []
     built_at = _now()
-    chrome = Chrome(lang, tuple(listed), site.data_version, site.data_hash, other)
+    chrome = _chrome(lang, listed, site.data_version, site.data_hash)
     try:
-        new = site_files(chrome, built_at, site.data_dir, site.notebooks_dir)
+        new = load_plugin().site_pages(SiteContext(lang, chrome, built_at, Path(site.data_dir), tuple(listed),
+                                                   Path(site.notebooks_dir)))
     except Exception as err:
         problems.append(f"the source and data pages ({lang}) cannot be made from {data_label(site.data_dir)} "
                         f"({type(err).__name__}: {err}); the published ones are kept")

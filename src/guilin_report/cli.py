@@ -24,7 +24,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .build.params import DEFAULT_TIMEOUT, DEFAULT_WAIT
+    from .params import DEFAULT_TIMEOUT, DEFAULT_WAIT
 
     parser = _Parser(prog="guilin-report", description=__doc__.split("\n\n")[0],
                      epilog="Exit codes: 0 all published; 1 a notebook failed, the data is invalid "
@@ -65,8 +65,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args) -> int:
-    from .build import LANGUAGES, BuildOptions, UsageError, build
-    from .build.params import whole_number
+    from . import LANGUAGES, BuildOptions, UsageError, build
+    from .params import whole_number
 
     langs = LANGUAGES if args.lang == "all" else (args.lang,)   # build() rejects an unknown one
     jobs = whole_number("--jobs", args.jobs, unit="")
@@ -83,9 +83,10 @@ def _build(args) -> int:
 
 
 def _check(args) -> int:
-    from .data import validate
+    from .paths import data_path
+    from .plugin import load
 
-    problems = validate(args.data_dir, frictionless=True)   # Frictionless only once the fast checks pass
+    problems = load().check(data_path(args.data_dir), thorough=True)   # Frictionless only once the fast checks pass
     for problem in problems:
         print(problem)
     where = args.data_dir or "data/"
@@ -97,7 +98,7 @@ def _check(args) -> int:
 
 
 def _list(args) -> int:
-    from .build.params import declared_type, discover, notebook_parameters
+    from .params import declared_type, discover, notebook_parameters
 
     for path in discover():
         print(path.stem)
@@ -109,8 +110,8 @@ def _list(args) -> int:
 
 def _refresh(args) -> int:
     from .paths import NOTEBOOKS_DIR, REPO_ROOT
-    from .build.params import discover
-    from .build.refresh import refresh_notebook, refresh_readme
+    from .params import discover
+    from .refresh import refresh_notebook, refresh_readme
 
     for path in discover():
         print(f"executing {path.name}", flush=True)
@@ -122,7 +123,7 @@ def _refresh(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from .build.errors import FAILED, LOCKED, USAGE, BuildError, LockTimeout, UsageError, describe_os_error
+    from .errors import FAILED, LOCKED, USAGE, BuildError, LockTimeout, UsageError, describe_os_error
 
     try:
         return {"build": _build, "check": _check, "list": _list,

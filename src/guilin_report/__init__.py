@@ -1,4 +1,6 @@
-"""The report builder (``guilin-report build``), one job per module:
+"""The report builder (``guilin-report``), one job per module. It knows no analysis: what is
+specific to a project comes through its plug-in (:mod:`.plugin`).
+
 
 * :mod:`.params`   notebook parameters, typed and checked before any kernel starts
 * :mod:`.cache`    what a page depends on (its key); what is already published
@@ -9,12 +11,17 @@
 * :mod:`.run`      one build, step by step (the order of the steps above)
 * :mod:`.refresh`  the committed notebook outputs and the README's findings (``make notebooks``)
 * :mod:`.errors`   one-sentence errors and the exit codes
+* :mod:`.plugin`   the one hook into the project: data check, data files, its own pages
+* :mod:`.site`     the header and footer of every page
+* :mod:`.cli`      the command line
 
 Out, under ``out`` (default ``reports/``), per language ``<out>/<lang>/``: ``index.html``,
 ``<notebook>.html``, ``notebooks/<notebook>.ipynb`` (the executed notebook), ``figures/``,
 ``logs/<notebook>.log`` (the kernel's output) and ``manifest.json``.
 """
 from importlib import import_module
+
+__version__ = "0.1.0"
 
 # Loaded on first use, so that `guilin-report list` or a usage error does not import the builder.
 _LAZY = {"BuildOptions": "run", "build": "run", "LANGUAGES": "run", "DEFAULT_TIMEOUT": "params",

@@ -14,8 +14,8 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
-from .. import __version__
-from ..paths import PACKAGE_DIR, REPO_ROOT
+from . import __version__
+from .paths import PACKAGE_DIR, REPO_ROOT
 
 TOOLS = ("papermill", "nbconvert", "nbclient", "ipykernel", "pandas", "matplotlib")
 CODE_SUFFIXES = (".py", ".j2", ".json", ".css")
@@ -47,8 +47,13 @@ def tree_hash(root: Path, suffixes: tuple[str, ...] | None = None, exclude: Path
 
 
 def code_hash() -> str:
-    """The hash of this package's code and templates."""
-    return tree_hash(PACKAGE_DIR, CODE_SUFFIXES)
+    """The hash of the builder's code and templates and of the plug-in's code folders."""
+    from .plugin import load
+
+    digest = hashlib.sha256()
+    for folder in [PACKAGE_DIR, *load().code_paths()]:
+        digest.update(tree_hash(folder, CODE_SUFFIXES).encode())
+    return digest.hexdigest()
 
 
 def versions() -> dict[str, str]:

@@ -18,8 +18,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .. import __version__
-from ..labels import label
+from . import __version__
+from guilin_analysis.labels import label
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
@@ -72,7 +72,7 @@ def for_language(nb, lang: str):
     its own outputs, set under its title. Returns ``(notebook, findings in lang)``."""
     import copy
 
-    from ..notebook import LANG_TAGS, findings_of
+    from guilin_analysis.notebook import LANG_TAGS, findings_of
 
     other = {tag for code, tag in LANG_TAGS.items() if code != lang}
     nb = copy.deepcopy(nb)
@@ -96,23 +96,21 @@ def notebook_html(nb, lang: str, with_code: bool, title: str, chrome=None, built
     ``data_dir`` every chart gets alt text in ``lang`` from the figures it draws, the numbers
     behind it under a disclosure, and every figure in a table a link to its quote on the
     source page (:mod:`.links`)."""
-    from . import links
+    from .plugin import load
 
+    plugin = load()
     nb.metadata["title"] = title
-    facts = None
-    if data_dir is not None:
+    decorate = data_dir is not None and hasattr(plugin, "decorate_notebook")
+    if decorate:
         try:
-            from ..lookup import Facts
-
-            facts = Facts(data_dir)
-        except Exception:               # a page without links beats no page
-            facts = None
-    links.describe_charts(nb, lang, facts)
+            plugin.decorate_notebook(nb, lang, data_dir)
+        except Exception:               # a page without descriptions beats no page
+            decorate = False
     css = (TEMPLATE_DIR / "site" / "site.css").read_text(encoding="utf-8")
     body, _ = _exporter(lang, with_code).from_notebook_node(nb, resources={"guilin_css": css})
     body = body.replace(f'<html lang="{lang}">', f'<html lang="{HTML_LANG[lang]}">', 1)
-    if facts is not None:
-        body = links.link_tables(body, lang, facts)
+    if decorate:
+        body = plugin.decorate_page(body, lang, data_dir)
     if chrome is not None:
         page = f"{stem}.html"
         head, sep, rest = body.partition("<main>")
@@ -176,8 +174,11 @@ def index_html(lang: str, manifest: dict, notebooks: list[str], other_lang: str 
         })
     from .site import Chrome, environment
 
-    chrome = Chrome(lang, tuple(notebooks), str(manifest.get("data_version") or ""),
-                    manifest.get("data_hash") or "", other_lang)
+    from .plugin import load
+
+    version = str(manifest.get("data_version") or "")
+    chrome = Chrome(lang, tuple(notebooks), version, manifest.get("data_hash") or "", other_lang,
+                    load().citation(version, lang))
     context = chrome.context("index.html", manifest.get("built_at", ""))
     context.update(
         key_figures=manifest.get("key_figures", {}).get("figures", []),

@@ -44,7 +44,7 @@ def readme_findings(notebooks_dir: Path) -> str:
     """The README's findings block, collected from the executed notebooks: the key findings of
     the section notebooks in English, then in Chinese, then the audit's key finding in English.
     Nothing here is written a second time: the notebooks are the one source."""
-    from ..notebook import findings_of
+    from guilin_analysis.notebook import findings_of
 
     found = [f for name in README_NOTEBOOKS for f in findings_of(notebooks_dir / f"{name}.ipynb")]
     audit = findings_of(notebooks_dir / f"{README_AUDIT}.ipynb")

@@ -11,7 +11,7 @@ import ast
 import json
 from pathlib import Path
 
-from ..paths import NOTEBOOKS_DIR
+from .paths import NOTEBOOKS_DIR
 from .errors import BuildError, UsageError
 
 DEFAULT_TIMEOUT = 600          # seconds a notebook may run (--timeout)

@@ -1,16 +1,17 @@
-"""The site around the notebook pages: the chrome of every page, the source page, the data page
-and its downloads.
+"""The project's own pages, the one plug-in of the report builder (``guilin_report``).
 
-Every page of a language shares one header (the project title, a link to every page, the
-language switch to the same page in the other language) and one footer (build time, data
-package version and content hash, citation), both from the autoescaped Jinja templates in
-``templates/site``. The source page (``source.html``) shows the report verbatim with every
-transcribed figure highlighted under an anchor named by its indicator id; the data page
-(``data.html``) shows every table and links to the downloads written beside it
-(``downloads/``: a CSV per table, the data package as a zip, one workbook).
+The builder calls :data:`plugin` (declared in ``pyproject.toml`` as the entry point
+``guilin_report.plugins: guilin``) to check the data, to learn which files are the data, and to
+make the pages that come from the data package rather than from a notebook:
 
-Nothing here starts a kernel: the source and data pages are rendered from the data package in
-the building process, and only when their key (data, code, notebooks, languages) changes.
+* ``source.html`` shows the report verbatim with every transcribed figure highlighted under an
+  anchor named by its indicator id;
+* ``data.html`` shows every table and links to the downloads written beside it
+  (``downloads/``: a CSV per table, the data package as a zip, one workbook);
+* the index's key figures.
+
+Nothing here starts a kernel: these pages are rendered from the data package in the building
+process, and only when their key (data, code, notebooks, languages) changes.
 """
 from __future__ import annotations
 
@@ -19,16 +20,13 @@ import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from .. import __version__
-from ..labels import LABELS, LANGUAGES, label
+from ..labels import LABELS, label
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-HTML_LANG = {"zh": "zh-CN", "en": "en"}
-SOURCE_PAGE, DATA_PAGE, INDEX_PAGE = "source.html", "data.html", "index.html"
+SOURCE_PAGE, DATA_PAGE = "source.html", "data.html"
 DOWNLOADS = "downloads"
 PACKAGE_NAME = "guilin-civil-affairs-data"
 
@@ -43,54 +41,6 @@ def citation(data_version: str) -> str:
             f"data package {data_version}). Source text: 张苑, 市民政局：笃行实干增福祉 栉风沐雨惠民生.")
 
 
-def nav_label(stem: str, lang: str) -> str:
-    """A notebook's short name in the navigation: its label, else its file name."""
-    key = "nb_" + re.sub(r"^\d+_", "", stem)
-    return LABELS[key][lang] if key in LABELS else stem
-
-
-def nav_entries(notebooks: list[str], lang: str) -> list[tuple[str, str]]:
-    """``(href, text)`` of every page of a language, in reading order."""
-    return ([(INDEX_PAGE, label("page_index", lang))]
-            + [(f"{n}.html", nav_label(n, lang)) for n in notebooks]
-            + [(SOURCE_PAGE, label("page_source", lang)), (DATA_PAGE, label("page_data", lang))])
-
-
-@dataclass(frozen=True)
-class Chrome:
-    """What the header and footer of a language's pages show."""
-
-    lang: str
-    notebooks: tuple[str, ...]
-    data_version: str
-    data_hash: str
-    other_lang: str | None
-
-    def context(self, page: str, built_at: str) -> dict:
-        other = self.other_lang
-        return dict(lang=self.lang, html_lang=HTML_LANG[self.lang], page=page,
-                    nav=nav_entries(list(self.notebooks), self.lang), other_lang=other,
-                    other_html_lang=HTML_LANG.get(other or "", ""),
-                    label=lambda key: label(key, self.lang), built_at=built_at,
-                    data_version=self.data_version, data_hash=(self.data_hash or "")[:12],
-                    version=__version__, citation=citation(self.data_version))
-
-    def header(self, page: str, built_at: str) -> str:
-        return environment().get_template("_header.html.j2").render(**self.context(page, built_at))
-
-    def footer(self, page: str, built_at: str) -> str:
-        return environment().get_template("_footer.html.j2").render(**self.context(page, built_at))
-
-
-@lru_cache(maxsize=1)
-def environment():
-    import jinja2
-
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR / "site")),
-                              autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True)
-
-
 def data_version(data_dir: Path) -> str:
     try:
         return str(json.loads((Path(data_dir) / "datapackage.json").read_text(encoding="utf-8")).get("version", ""))
@@ -98,8 +48,10 @@ def data_version(data_dir: Path) -> str:
         return ""
 
 
-def other_of(lang: str) -> str:
-    return next(o for o in LANGUAGES if o != lang)
+def nav_label(stem: str, lang: str) -> str:
+    """A notebook's short name: its label, else its file name."""
+    key = "nb_" + re.sub(r"^\d+_", "", stem)
+    return LABELS[key][lang] if key in LABELS else stem
 
 
 # ---------------------------------------------------------------- the source page
@@ -222,9 +174,8 @@ def source_context(lang: str, data_dir: Path, notebooks_dir: Path, notebooks: li
     return {"pieces": pieces, "count": len(found), "ids": len(seen)}
 
 
-def source_html(chrome: Chrome, built_at: str, context: dict) -> str:
-    return environment().get_template("source.html.j2").render(
-        **chrome.context(SOURCE_PAGE, built_at), **context)
+def source_html(chrome, built_at: str, context: dict) -> str:
+    return chrome.render(TEMPLATE_DIR, "source.html.j2", SOURCE_PAGE, built_at, **context)
 
 
 # ---------------------------------------------------------------- the data page and downloads
@@ -322,13 +273,12 @@ def _missing(value) -> bool:
         return False
 
 
-def data_html(chrome: Chrome, built_at: str, tables: list[dict], columns: list[dict]) -> str:
-    return environment().get_template("data.html.j2").render(
-        **chrome.context(DATA_PAGE, built_at), tables=tables, columns=columns,
+def data_html(chrome, built_at: str, tables: list[dict], columns: list[dict]) -> str:
+    return chrome.render(TEMPLATE_DIR, "data.html.j2", DATA_PAGE, built_at, tables=tables, columns=columns,
         zip_file=f"{DOWNLOADS}/{PACKAGE_NAME}.zip", xlsx_file=f"{DOWNLOADS}/{PACKAGE_NAME}.xlsx")
 
 
-def site_files(chrome: Chrome, built_at: str, data_dir: Path, notebooks_dir: Path) -> dict[str, bytes]:
+def site_files(chrome, built_at: str, data_dir: Path, notebooks_dir: Path) -> dict[str, bytes]:
     """Every file of the source and data pages of one language, relative to ``OUT/<lang>``."""
     files, tables, columns = data_files(data_dir)
     context = source_context(chrome.lang, data_dir, notebooks_dir, list(chrome.notebooks))
@@ -345,3 +295,60 @@ def notebooks_hash(notebooks_dir: Path, notebooks: list[str]) -> str:
         except OSError:
             pass
     return digest.hexdigest()
+
+
+class GuilinPlugin:
+    """The builder's hook into this project (see ``guilin_report.plugin.Plugin``)."""
+
+    def check(self, data_dir: Path, thorough: bool = False) -> list[str]:
+        from ..data import DataValidationError, validate
+
+        try:
+            return [str(p) for p in validate(data_dir, frictionless=thorough)]
+        except DataValidationError as err:
+            return [str(p) for p in err.problems]
+        except Exception as err:
+            return [f"{data_dir}: the data package cannot be read ({type(err).__name__}: {err})"]
+
+    def data_files(self, data_dir: Path) -> list[Path]:
+        root = Path(data_dir)
+        return sorted(p for p in root.rglob("*") if p.is_file())
+
+    def data_version(self, data_dir: Path) -> str:
+        return data_version(data_dir)
+
+    def code_paths(self) -> list[Path]:
+        return [Path(__file__).resolve().parents[1]]
+
+    def citation(self, data_version: str, lang: str) -> str:
+        return citation(data_version)
+
+    def key_figures(self, lang: str, data_dir: Path) -> list[list[str]]:
+        from ..lookup import KEY_FIGURES, Facts, key_figures
+
+        facts = Facts(data_dir)
+        ids = [i for i in KEY_FIGURES if facts.has(i)]
+        figures = key_figures(lang, data_dir)
+        # each figure with the link to its quote on the source page, when the ids line up
+        return [[str(name), str(value), *([f"{SOURCE_PAGE}#{ids[n]}"] if len(ids) == len(figures) else [])]
+                for n, (name, value) in enumerate(figures)]
+
+    # Until the notebooks declare what their charts and tables show (the display protocol),
+    # the plug-in describes them from the data.
+    def decorate_notebook(self, nb, lang: str, data_dir: Path) -> None:
+        from ..lookup import Facts
+        from . import links
+
+        links.describe_charts(nb, lang, Facts(data_dir))
+
+    def decorate_page(self, html: str, lang: str, data_dir: Path) -> str:
+        from ..lookup import Facts
+        from . import links
+
+        return links.link_tables(html, lang, Facts(data_dir))
+
+    def site_pages(self, context) -> dict[str, bytes]:
+        return site_files(context.chrome, context.built_at, context.data_dir, Path(context.notebooks_dir))
+
+
+plugin = GuilinPlugin()
