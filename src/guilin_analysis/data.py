@@ -123,6 +123,9 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u
 _CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 #: Files above this size are refused before they are read (the package's largest is 25 KB).
 MAX_FILE_BYTES = 64 * 1024 * 1024
+#: The longest field a CSV file may hold: the csv module's default limit, enforced here whatever
+#: that process-wide limit has been set to (Frictionless raises it).
+MAX_FIELD_CHARS = 131_072
 
 
 def _is_number(value) -> bool:
@@ -167,6 +170,9 @@ def _path_fault(path) -> str | None:
 def _profile_fault(where: str, value, known: set[str]) -> str | None:
     if isinstance(value, str) and value in known:
         return None
+    if not known:
+        return (f"{where}: the profile {value!r} is refused; a remote profile would be fetched, and "
+                "validation makes no network request (use profile with a name Frictionless knows)")
     return (f"{where}: the profile {value!r} is not one of the profiles known by name "
             f"({', '.join(sorted(known))}); a remote profile would be fetched, and validation "
             "makes no network request")
@@ -723,6 +729,14 @@ def _long_field(text: str, start_line: int, limit: int) -> int | None:
     return None
 
 
+def _long_field_problem(file: str, line: int, header: list[str], index: int | None) -> Problem:
+    column = (header[index].strip() if index is not None and index < len(header)
+              else str(index + 1) if index is not None else None)
+    return Problem(file, line, column,
+                   f"the field is longer than {MAX_FIELD_CHARS:,} characters, the most a CSV field may hold; "
+                   "a closing double quote may be missing, or the text belongs in a file of its own")
+
+
 def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem], bool]:
     """Header, ``(physical line, cells)`` rows and problems of a CSV file; and whether the text
     holds any control character, tab or line break inside a record (then each cell is checked)."""
@@ -747,15 +761,14 @@ def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[
     except csv.Error as err:
         if "field larger than field limit" not in str(err):
             return [], [], [Problem(file, start, None, f"the file is not readable CSV from this line on ({err})")], False
-        limit = csv.field_size_limit()
-        index = _long_field(text, start, limit)
         header = records[0][1] if records else []
-        column = (header[index].strip() if index is not None and index < len(header)
-                  else str(index + 1) if index is not None else None)
-        return [], [], [Problem(file, start, column,
-                                f"the field is longer than {limit:,} characters, the most a CSV field may hold "
-                                "here; a closing double quote may be missing, or the text belongs in a file "
-                                "of its own")], False
+        return [], [], [_long_field_problem(file, start, header, _long_field(text, start, csv.field_size_limit()))], False
+    if len(text) > MAX_FIELD_CHARS:
+        for line, row in records:
+            long = next((i for i, cell in enumerate(row) if len(cell) > MAX_FIELD_CHARS), None)
+            if long is not None:
+                at = line + sum(cell.count("\n") for cell in row[:long])
+                return [], [], [_long_field_problem(file, at, records[0][1], long)], False
     header = [h.strip() for h in records[0][1]]
     suspect = spans or "\t" in text or bool(_CONTROL.search(text))
     return header, records[1:], [], suspect

@@ -70,7 +70,8 @@ def numbers_in(quote: str) -> list[Decimal]:
 def value_in_quote(value: str, quote: str, multiplier: float = 1) -> bool:
     """True when ``value`` (in a unit worth ``multiplier``) is a number the quote states.
 
-    "突破亿元" states 1 亿元 (亿 alone is 10^8 = 1 x multiplier); "千名" states 1000 人.
+    "突破亿元" states 1 亿元 (亿 alone is 10^8 = 1 x multiplier, or 1 before the unit 亿元);
+    "千名" states 1000 人. The unit rule then says whether the unit is the one printed.
     """
     try:
         wanted = Decimal(value.strip().replace(",", ""))
@@ -79,7 +80,7 @@ def value_in_quote(value: str, quote: str, multiplier: float = 1) -> bool:
     if not wanted.is_finite():
         return False
     scaled = wanted * Decimal(str(multiplier))
-    return any(n == wanted or n == scaled for n in numbers_in(quote))
+    return any(r.value == wanted or r.value == scaled for r in readings(quote))
 
 
 @dataclass(frozen=True)
