@@ -132,6 +132,11 @@ def test_the_repository_rows_read_their_units_from_the_quote():
      r"qualifier_words\.(approx|more_than)\.infix: '余' already marks"),
     (lambda p: p["qualifier_words"]["approx"].update({"nearby": ["约"]}),
      r"qualifier_words\.approx\.nearby: guilin_analysis\.data does not enforce `nearby`"),
+    (lambda p: p["qualifier_words"]["approx"].update({"before": "约"}), r"qualifier_words\.approx\.before: it must be a list of words"),
+    (lambda p: p.pop("qualifier_words"), r"qualifier_words: it must map each qualifier to the words that mark it"),
+    (lambda p: p["qualifier_words"].update({"roughly": {"before": ["大约"]}}),
+     r"qualifier_words\.roughly: 'roughly' is not a qualifier of the vocabulary"),
+    (lambda p: p.update(period_type_field="period_kind"), r"period_type_field: 'period_kind' is not a field of this table"),
 ])
 def test_the_words_themselves_are_checked(data_copy, change, words):
     _edit_descriptor(data_copy, lambda d: change(_resource(d, "report-indicators")["x-provenance"]))
@@ -335,3 +340,13 @@ def test_each_metric_unit_says_what_it_is_divided_by():
     for unit in ratios:
         below = unit.split("/", 1)[1]
         assert found[unit]["en"].endswith(f"per {words[below]}"), (unit, found[unit]["en"])
+
+
+def test_the_words_need_the_unit_labels_to_check_against(data_copy):
+    def change(d):
+        unit = _field(d, "report-indicators", "unit")
+        unit.pop("x-unit-labels")
+        unit.pop("x-unit-of")
+    _edit_descriptor(data_copy, change)
+    problems = ga.validate(data_copy)
+    assert any(re.search(r"unit_words: the unit field needs its unit labels", p.message) for p in problems), problems

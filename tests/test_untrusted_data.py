@@ -202,6 +202,28 @@ def test_a_device_is_refused(data_copy, capsys):
     _refused(data_copy, capsys, "data/null", r"^the path is a character device")
 
 
+def test_a_folder_that_cannot_be_listed_is_named(data_copy, capsys, monkeypatch):
+    real = os.scandir
+    locked = data_copy / "reference"
+
+    def scandir(path):
+        if os.fspath(path) == os.fspath(locked):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+    monkeypatch.setattr(os, "scandir", scandir)
+    _refused(data_copy, capsys, "data/reference", r"^the folder cannot be listed \(Permission denied\)")
+
+
+def test_a_resource_path_that_is_a_folder_is_refused(data_copy, capsys):
+    (data_copy / "reference" / "guilin-counties-2022.csv").unlink()
+    (data_copy / "reference" / "guilin-counties-2022.csv").mkdir()
+    problems = ga.validate(data_copy)
+    assert any(p.file.endswith("guilin-counties-2022.csv") and p.message == "the path is not a regular file"
+               for p in problems), problems
+    with pytest.raises(ga.DataValidationError, match="the path is not a regular file"):
+        package_files(data_copy)
+
+
 # ---------------------------------------------------------------- no network (item 4)
 
 def test_validating_the_package_makes_no_network_request(data_copy, no_network):

@@ -12,10 +12,22 @@ Enforced from Table Schema: field types ``string``, ``number``, ``integer``, ``b
 ``required``, ``unique``, ``enum``, ``pattern``, ``minimum`` and ``maximum``, ``primaryKey``
 (one field or several) and ``foreignKeys`` to a table of the package. Enforced from the
 package's own properties (documented in ``data/README.md``): ``x-provenance`` (each quote
-occurs in the report; each value occurs in its quote, see :mod:`guilin_analysis.provenance`)
-and ``x-unit-labels`` (every unit used has a label; the bounds a label declares hold for the
-values in that unit, the field named by ``x-unit-of``). Beyond the schema: header names are
-unique and match the declared fields, and every table has rows.
+occurs in the report; each value occurs in its quote; unit, qualifier and period agree with
+what the quote prints beside the number, read with the words the property declares, see
+:mod:`guilin_analysis.provenance`) and ``x-unit-labels`` (every unit of a vocabulary and every
+unit used has its zh and en label; the bounds a label declares hold for the values in that
+unit, the field named by ``x-unit-of``). Beyond the schema: header names are unique and match
+the declared fields, and every table has rows.
+
+A package received from elsewhere is untrusted, so before anything is opened every entry under
+the folder is seen with ``lstat``: a symbolic link, FIFO, socket or device is refused (a FIFO
+would block a read; a link would publish a file from outside). Resource names are plain, safe
+file names (:func:`safe_file_name`) and resource paths relative paths of such names inside the
+package; a remote path or profile is refused before Frictionless runs, so validation makes no
+network request. Digits are ASCII only (a declared ``\\d`` is compiled ASCII too), no field
+holds a control character (tabs and line breaks only in free text), a UTF-16 file is named as
+such, a field is at most :data:`MAX_FIELD_CHARS` characters and a file at most
+:data:`MAX_FILE_BYTES`. :func:`package_files` lists the regular files a build may hash and ship.
 
 The checks are written here rather than delegated to Frictionless because a researcher needs
 the physical line of the file (Frictionless counts rows) and the package must load in well
@@ -46,7 +58,7 @@ if TYPE_CHECKING:  # pandas is imported when a table is built, so validation alo
 
 __all__ = ["INDICATORS", "REPORT_TEXT", "Problem", "DataValidationError", "read_descriptor",
            "tabular_resources", "load_indicators", "load_reference", "load_report_text",
-           "unit_labels", "validate", "package_files", "safe_file_name", "MAX_FILE_BYTES",
+           "unit_labels", "validate", "package_files", "safe_file_name", "MAX_FILE_BYTES", "MAX_FIELD_CHARS",
            "chinese_number", "numbers_in", "value_in_quote"]
 
 INDICATORS = "report-indicators"
