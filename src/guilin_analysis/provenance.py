@@ -128,7 +128,11 @@ class _Read:
     after: str                  # the text right after the number, for a message
 
 
-def _read(quote: str, r: Reading, unit_words: dict, qualifier_words: dict) -> _Read:
+def _infixes(qualifier_words: dict) -> dict[str, str]:
+    return {w: q for q, places in qualifier_words.items() for w in places.get("infix", [])}
+
+
+def _read(quote: str, r: Reading, unit_words: dict, qualifier_words: dict, infixes: dict) -> _Read:
     markers = []
     for qualifier, places in qualifier_words.items():
         for word in places.get("before", []):
@@ -137,7 +141,6 @@ def _read(quote: str, r: Reading, unit_words: dict, qualifier_words: dict) -> _R
         if r.printed in places.get("numerals", []):
             markers.append((qualifier, "numerals", r.printed))
     pos = r.end
-    infixes = {w: q for q, places in qualifier_words.items() for w in places.get("infix", [])}
     infix = _longest(quote[pos:], infixes)
     if infix:
         markers.append((infixes[infix], "infix", infix))
@@ -155,7 +158,7 @@ def _read(quote: str, r: Reading, unit_words: dict, qualifier_words: dict) -> _R
     return _Read(r, word, unit_words.get(word) if word else None, tuple(markers), quote[r.end:r.end + 4])
 
 
-def _unit_problem(quote, value, unit, rule, multiplier) -> tuple[str | None, _Read | None]:
+def _unit_problem(quote, value, unit, rule, multiplier, infixes) -> tuple[str | None, _Read | None]:
     """Why ``unit`` is not what the quote prints after ``value`` (None if it is), and the reading
     of the number that the qualifier rule then looks at."""
     unit_words, qualifier_words = rule.get("unit_words", {}), rule.get("qualifier_words", {})
@@ -164,11 +167,12 @@ def _unit_problem(quote, value, unit, rule, multiplier) -> tuple[str | None, _Re
     except InvalidOperation:
         return None, None
     scaled = wanted * Decimal(str(multiplier))
-    found = [_read(quote, r, unit_words, qualifier_words) for r in readings(quote) if r.value == wanted]
+    numbers = readings(quote)
+    found = [_read(quote, r, unit_words, qualifier_words, infixes) for r in numbers if r.value == wanted]
     for read in found:
         if read.unit == unit:
             return None, read
-    found += [_read(quote, r, unit_words, qualifier_words) for r in readings(quote) if r.value == scaled != wanted]
+    found += [_read(quote, r, unit_words, qualifier_words, infixes) for r in numbers if r.value == scaled != wanted]
     if not found:
         return None, None                         # the value rule has already said so
     read = found[0]
@@ -268,6 +272,7 @@ def provenance_problems(rows, header: list[str], text: str, rule: dict, labels: 
                                                    "period_field", "period_type_field", "note_field")
           if key in rule}
     qualifier_words = rule.get("qualifier_words", {})
+    infixes = _infixes(qualifier_words)
     for line, row in rows:
         quote = row[at["quote_field"]]
         if quote not in text:
@@ -283,7 +288,7 @@ def provenance_problems(rows, header: list[str], text: str, rule: dict, labels: 
             found.append((line, rule["value_field"], f"the value {value.strip()} does not occur in its quote {quote!r}"))
             continue
         if "unit_words" in rule:
-            why, read = _unit_problem(quote, value, unit, rule, multiplier)
+            why, read = _unit_problem(quote, value, unit, rule, multiplier, infixes)
             if why:
                 found.append((line, rule["unit_field"], why))
             elif read is not None and "qualifier_field" in rule:
