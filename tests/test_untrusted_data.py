@@ -423,3 +423,10 @@ def test_package_files_refuse_a_missing_declared_file(data_copy):
     (data_copy / "source" / "text-gaps.csv").unlink()
     with pytest.raises(ga.DataValidationError, match=r"text-gaps\.csv: the file is missing"):
         package_files(data_copy)
+
+
+def test_nul_bytes_that_are_not_utf16_are_control_characters(data_copy, capsys):
+    """A file with stray NUL bytes (not every other byte) is not called UTF-16: the NUL is located."""
+    line = _line(data_copy, "eldercare.workforce.caregivers_trained,")
+    rewrite(data_copy / INDICATORS_CSV, lambda t: t.replace("Person-times: one worker", "Person-times:\0\0\0 one worker", 1))
+    _refused(data_copy, capsys, "report-indicators.csv", r"control character \(NUL\)", line, "note")

@@ -184,7 +184,7 @@ def _profile_fault(where: str, value, known: set[str]) -> str | None:
         return None
     if not known:
         return (f"{where}: the profile {value!r} is refused; a remote profile would be fetched, and "
-                "validation makes no network request (use profile with a name Frictionless knows)")
+                "validation makes no network request (name a known profile under `profile` instead)")
     return (f"{where}: the profile {value!r} is not one of the profiles known by name "
             f"({', '.join(sorted(known))}); a remote profile would be fetched, and validation "
             "makes no network request")
@@ -632,7 +632,14 @@ def _utf16(raw: bytes) -> bool:
     if len(sample) < 4:
         return False
     half = len(sample) // 2
-    return max(sample[0::2].count(0), sample[1::2].count(0)) >= 0.4 * half
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if max(even, odd) < 0.4 * half:
+        return False
+    try:                                        # NULs first in each pair: big-endian; second: little
+        raw.decode("utf-16-be" if even > odd else "utf-16-le")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
