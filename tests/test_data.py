@@ -477,8 +477,19 @@ def test_header_without_rows(data_copy):
         ga.load_reference("township-divisions", data_copy)
 
 
-def test_unit_without_a_label(data_copy):
+def test_unit_of_the_vocabulary_without_a_label(data_copy, capsys):
     _edit_descriptor(data_copy, lambda d: _field(d, "report-indicators", "unit")["x-unit-labels"].pop("座"))
+    _expect_descriptor_fault(data_copy, capsys, r"resources\[\d\]\.schema\.fields\[5\]\.x-unit-labels: the unit '座' of the vocabulary \(enum\) has no label")
+
+
+def test_unit_without_a_label(data_copy):
+    """A unit field without a vocabulary: each unit used still needs its label."""
+    def change(d):
+        unit = _field(d, "report-indicators", "unit")
+        unit["x-unit-labels"].pop("座")
+        unit["constraints"].pop("enum")
+        _resource(d, "report-indicators")["x-provenance"]["unit_words"].pop("座")
+    _edit_descriptor(data_copy, change)
     line = _line_in(data_copy, INDICATORS_CSV, "social_affairs.funerals.graves_cleared,")
     _expect(data_copy, line, "unit", r"the unit '座' has no entry in the unit labels \(x-unit-labels\) of datapackage\.json")
 

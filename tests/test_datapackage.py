@@ -83,3 +83,12 @@ def test_every_table_declares_its_primary_key():
     for res in DESCRIPTOR["resources"]:
         if "schema" in res:
             assert res["schema"].get("primaryKey"), res["name"]
+
+
+def test_patterns_name_ascii_digits():
+    """\\d also matches full-width and other Unicode digits, in Python and in Frictionless."""
+    patterns = [f["constraints"]["pattern"] for r in DESCRIPTOR["resources"] for f in r.get("schema", {}).get("fields", [])
+                if "pattern" in f.get("constraints", {})]
+    assert len(patterns) >= 8
+    assert not [p for p in patterns if "\\d" in p]
+    assert sum("[0-9]" in p for p in patterns) >= 6

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from guilin_analysis.formatting import (chinese_numeral, escape_markdown, escape_mathtext, format_number, format_quantity, money,
-                                        percent, period_text, points, quote_zh, significant)
+from guilin_analysis.data import unit_labels
+from guilin_analysis.formatting import (chinese_numeral, escape_markdown, escape_mathtext, format_metric, format_number,
+                                        format_quantity, money, percent, period_text, points, quote_zh, significant)
 from guilin_analysis.lookup import format_figure
 
 
@@ -77,3 +78,20 @@ def test_escaping_makes_markup_inert():
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError, match="lang must be one of zh, en"):
         format_quantity(1, "张", "fr")
+
+
+def test_metric_units_come_from_the_labels_passed_in():
+    """formatting spells no unit: the labels are the data package's (x-unit-labels)."""
+    labels = unit_labels("metric-definitions")
+    assert format_metric(9225200 / 78, "元/站", "en", labels=labels["元/站"]) == "118,000 yuan per station"
+    assert format_metric(9225200 / 78, "元/站", "zh", labels=labels["元/站"]) == "118,000元/站"
+    assert format_metric(11.654, "百分点", "zh", labels=labels["百分点"]) == "11.7个百分点"
+    assert format_metric(66.65, "%", "en", labels=labels["%"]) == "66.7%"
+    assert format_metric(3.0, "个/支", "en", labels={"zh": "个/支", "en": "projects per team"}) == "3 projects per team"
+    with pytest.raises(TypeError):
+        format_metric(1.0, "张", "en")                     # no labels, no guess
+
+
+def test_zh_unit_label_is_used_when_given():
+    assert format_quantity(280.04, "百万人", "zh", unit_zh="百万人") == "280.04百万人"
+    assert format_quantity(3, "x", "zh", unit_zh="个") == "3个"

@@ -125,3 +125,33 @@ def test_persons_are_recorded_as_ren():
     for row in ROWS:
         if "名" in row["quote"] and re.search(r"\d+名|千名", row["quote"]):
             assert row["unit"] == "人", row["indicator_id"]
+
+
+# Qualifier words beside a number, read here independently of the loader's rule
+# (x-provenance.qualifier_words); 签约老人 and 村规民约 hold a 约 that qualifies nothing.
+MARKERS = {"approx": r"约[0-9]|[0-9][^0-9，。]{0,3}左右|(?<![0-9一二三四五六七八九])千名",
+           "more_than": r"[0-9]余|超过[0-9千万亿]|突破[0-9千万亿]",
+           "at_least": r"[0-9][^0-9，。]{0,3}以上|不少于[0-9]|不低于[0-9]"}
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: r["indicator_id"])
+def test_qualifier_is_what_the_quote_says(row):
+    said = {q for q, pattern in MARKERS.items() if re.search(pattern, row["quote"])}
+    assert said == {row["qualifier"]} - {"exact"}, row["quote"]
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if r["period_type"] in ("since", "change")],
+                         ids=lambda r: r["indicator_id"])
+def test_since_and_change_are_in_the_text(row):
+    """A total since a year says 年以来 in its paragraph or its note; a change names 较…年."""
+    if row["period_type"] == "change":
+        assert f"较{row['period'].split(' vs ')[1]}年" in row["quote"]
+        return
+    paragraph = next(line for line in TEXT.splitlines() if row["quote"] in line)
+    assert f"{row['period']}年以来" in paragraph or f"{row['period']}年以来" in row["note"]
+
+
+def test_the_threshold_is_a_criterion_without_a_period():
+    """推动50户以上自然村…: a criterion, not a total since 2022 (its paragraph names no period)."""
+    for key in ["governance.village_rules.household_threshold", "governance.village_rules.household_threshold.restated"]:
+        assert (BY_ID[key]["period"], BY_ID[key]["period_type"]) == ("", "unstated")

@@ -15,6 +15,7 @@ from matplotlib.text import Text
 
 import guilin_analysis as ga
 from guilin_analysis import charts, labels, tables
+from guilin_analysis.data import unit_labels
 from guilin_analysis.notebook import findings_of
 from guilin_analysis.paths import NOTEBOOKS_DIR, REPO_ROOT
 
@@ -57,7 +58,8 @@ def _zh_strings() -> dict[str, list[str]]:
                                                "target.nursing_bed_share.2025")], "zh", title="对照"),
              charts.status_counts(checks, "zh", title="核对")]
     return {
-        "labels": [v["zh"] for v in labels.LABELS.values()] + [v["zh"] for v in labels.METRIC_UNITS.values()],
+        "labels": [v["zh"] for v in labels.LABELS.values()]
+        + [v["zh"] for v in unit_labels("metric-definitions").values()],
         "audit": checks["explanation_zh"].tolist(),
         "findings": [f["zh"] for p in sorted(NOTEBOOKS_DIR.glob("*.ipynb")) for f in findings_of(p, key_only=False)]
         + [ga.audit_summary(checks, "zh")],

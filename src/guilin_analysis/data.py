@@ -12,10 +12,22 @@ Enforced from Table Schema: field types ``string``, ``number``, ``integer``, ``b
 ``required``, ``unique``, ``enum``, ``pattern``, ``minimum`` and ``maximum``, ``primaryKey``
 (one field or several) and ``foreignKeys`` to a table of the package. Enforced from the
 package's own properties (documented in ``data/README.md``): ``x-provenance`` (each quote
-occurs in the report; each value occurs in its quote, see :mod:`guilin_analysis.provenance`)
-and ``x-unit-labels`` (every unit used has a label; the bounds a label declares hold for the
-values in that unit, the field named by ``x-unit-of``). Beyond the schema: header names are
-unique and match the declared fields, and every table has rows.
+occurs in the report; each value occurs in its quote; unit, qualifier and period agree with
+what the quote prints beside the number, read with the words the property declares, see
+:mod:`guilin_analysis.provenance`) and ``x-unit-labels`` (every unit of a vocabulary and every
+unit used has its zh and en label; the bounds a label declares hold for the values in that
+unit, the field named by ``x-unit-of``). Beyond the schema: header names are unique and match
+the declared fields, and every table has rows.
+
+A package received from elsewhere is untrusted, so before anything is opened every entry under
+the folder is seen with ``lstat``: a symbolic link, FIFO, socket or device is refused (a FIFO
+would block a read; a link would publish a file from outside). Resource names are plain, safe
+file names (:func:`safe_file_name`) and resource paths relative paths of such names inside the
+package; a remote path or profile is refused before Frictionless runs, so validation makes no
+network request. Digits are ASCII only (a declared ``\\d`` is compiled ASCII too), no field
+holds a control character (tabs and line breaks only in free text), a UTF-16 file is named as
+such, a field is at most :data:`MAX_FIELD_CHARS` characters and a file at most
+:data:`MAX_FILE_BYTES`. :func:`package_files` lists the regular files a build may hash and ship.
 
 The checks are written here rather than delegated to Frictionless because a researcher needs
 the physical line of the file (Frictionless counts rows) and the package must load in well
@@ -32,20 +44,22 @@ import json
 import math
 import os
 import re
+import stat
 from dataclasses import dataclass, field as dc_field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .paths import DESCRIPTOR_NAME, data_path
-from .provenance import chinese_number, numbers_in, provenance_problems, value_in_quote
+from .provenance import QUALIFIER_PLACES, chinese_number, numbers_in, provenance_problems, value_in_quote
 
 if TYPE_CHECKING:  # pandas is imported when a table is built, so validation alone starts fast
     import pandas as pd
 
 __all__ = ["INDICATORS", "REPORT_TEXT", "Problem", "DataValidationError", "read_descriptor",
            "tabular_resources", "load_indicators", "load_reference", "load_report_text",
-           "unit_labels", "validate", "chinese_number", "numbers_in", "value_in_quote"]
+           "unit_labels", "validate", "package_files", "safe_file_name", "MAX_FILE_BYTES", "MAX_FIELD_CHARS",
+           "chinese_number", "numbers_in", "value_in_quote"]
 
 INDICATORS = "report-indicators"
 REPORT_TEXT = "report-text"
@@ -101,8 +115,29 @@ _NUMBER_KEYS = {"groupChar", "decimalChar", "bareNumber"}
 _SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "missingValues", "title", "description"}
 _RESOURCE_KEYS = {"name", "path", "profile", "title", "description", "homepage", "sources",
                   "licenses", "format", "mediatype", "encoding", "schema", "x-provenance"}
-_PROVENANCE_KEYS = {"source_resource", "quote_field", "value_field", "unit_field", "rule"}
-_UNIT_LABEL_KEYS = {"en", "multiplier", "minimum", "maximum", "exclusiveMinimum", "exceptWhere"}
+_PROVENANCE_KEYS = {"source_resource", "quote_field", "value_field", "unit_field", "qualifier_field",
+                    "period_field", "period_type_field", "note_field", "unit_words", "qualifier_words", "rule"}
+#: What a table of figures (one with a value_field) must declare, so that no rule of provenance
+#: can be switched off by leaving its key out.
+_FIGURE_KEYS = ("value_field", "unit_field", "qualifier_field", "period_field", "period_type_field",
+                "unit_words", "qualifier_words")
+_UNIT_LABEL_KEYS = {"zh", "en", "multiplier", "minimum", "maximum", "exclusiveMinimum", "exceptWhere"}
+#: Profiles Frictionless knows by name (bundled): anything else would be fetched.
+_PACKAGE_PROFILES = {"data-package", "tabular-data-package"}
+_RESOURCE_PROFILES = {"data-resource", "tabular-data-resource"}
+#: A plain, safe file name: what a resource name, and every file name derived from data, must be.
+_SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*", re.ASCII)
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+#: Characters no field may hold: C0 and C1 controls (NUL, form feed, escape ...), except tab and
+#: line breaks, which only free text may hold; a lone carriage return; Unicode line and paragraph
+#: separators; the bidirectional embeddings, overrides and isolates that reorder displayed text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
+_CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+#: Files above this size are refused before they are read (the package's largest is 25 KB).
+MAX_FILE_BYTES = 64 * 1024 * 1024
+#: The longest field a CSV file may hold: the csv module's default limit, enforced here whatever
+#: that process-wide limit has been set to (Frictionless raises it).
+MAX_FIELD_CHARS = 131_072
 
 
 def _is_number(value) -> bool:
@@ -116,6 +151,68 @@ def _names(value) -> list[str] | None:
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         return value
     return None
+
+
+def safe_file_name(name) -> bool:
+    """True when ``name`` is a plain, safe file name: lower-case ASCII letters, digits, ``.``,
+    ``_`` and ``-``, starting with a letter or digit, with no ``/`` and no ``..``. A resource
+    name, and every file name the builder derives from data, must be one."""
+    return isinstance(name, str) and bool(_SAFE_NAME.fullmatch(name)) and ".." not in name
+
+
+def _path_fault(path) -> str | None:
+    """Why a resource ``path`` is not a relative path of safe names inside the package, or None."""
+    if not isinstance(path, str) or not path:
+        return "it must be one relative file path (multi-file resources are not supported)"
+    if path.lower().startswith(("http://", "https://", "ftp://")) or _SCHEME.match(path):
+        return (f"{path!r} is a remote path (URL); a data package is checked offline, so every "
+                "resource must be a file inside the package folder")
+    if path.startswith(("/", "\\")) or "\\" in path:
+        return f"{path!r} must be a relative path with forward slashes, inside the package folder"
+    parts = path.split("/")
+    if ".." in parts:
+        return f"{path!r} must be relative and inside the package folder (no '..')"
+    bad = next((part for part in parts if not safe_file_name(part)), None)
+    if bad is not None:
+        return (f"{path!r} must be made of plain, safe file names (lower-case letters, digits, '.', '_', "
+                f"'-'), and {bad!r} is not one")
+    return None
+
+
+def _profile_fault(where: str, value, known: set[str]) -> str | None:
+    if isinstance(value, str) and value in known:
+        return None
+    if not known:
+        return (f"{where}: the profile {value!r} is refused; a remote profile would be fetched, and "
+                "validation makes no network request (name a known profile under `profile` instead)")
+    return (f"{where}: the profile {value!r} is not one of the profiles known by name "
+            f"({', '.join(sorted(known))}); a remote profile would be fetched, and validation "
+            "makes no network request")
+
+
+def _control_faults(node, where: str = "") -> list[str]:
+    """Control characters in any string of the descriptor (keys and values), by JSON path."""
+    faults = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            at = f"{where}.{key}" if where else str(key)
+            if isinstance(key, str) and _CONTROL.search(key):
+                faults.append(f"{at}: the key holds a control character ({_char_name(_CONTROL.search(key).group())}); "
+                              "remove it")
+            faults += _control_faults(value, at)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            faults += _control_faults(value, f"{where}[{i}]")
+    elif isinstance(node, str) and (found := _CONTROL.search(node)):
+        faults.append(f"{where}: the text holds a control character ({_char_name(found.group())}), "
+                      "which no page or spreadsheet can show; remove it")
+    return faults
+
+
+def _char_name(char: str) -> str:
+    names = {"\x00": "NUL", "\x0c": "form feed", "\x1b": "escape", "\r": "a carriage return without a line feed",
+             "\x0b": "vertical tab", "\x7f": "DEL", "\t": "tab", "\n": "line break"}
+    return names.get(char, f"U+{ord(char[0]):04X}")
 
 
 def _refused(where: str, key: str) -> str:
@@ -196,6 +293,11 @@ def _field_faults(where: str, f, numeric: dict[str, bool]) -> list[str]:
     if "x-unit-of" in f and "x-unit-labels" not in f:
         faults.append(f"{where}.x-unit-of: it needs the unit labels (x-unit-labels) beside it")
     labels = f.get("x-unit-labels")
+    enum = cons.get("enum")
+    if isinstance(labels, dict) and labels and isinstance(enum, list):
+        faults += [f"{where}.x-unit-labels: the unit {unit!r} of the vocabulary (enum) has no label; every "
+                   "unit needs its zh and en labels and multiplier" for unit in enum
+                   if isinstance(unit, str) and unit not in labels]
     if "x-unit-of" not in f and isinstance(labels, dict) and any(
             isinstance(v, dict) and v.keys() & {"minimum", "maximum", "exclusiveMinimum", "exceptWhere"}
             for v in labels.values()):
@@ -215,6 +317,8 @@ def _unit_label_faults(where: str, labels, names: set[str]) -> list[str]:
             faults.append(f"{at}: the label must be an object with en and multiplier")
             continue
         faults += [_refused(at, key) for key in label if key not in _UNIT_LABEL_KEYS]
+        if not isinstance(label.get("zh"), str) or not label["zh"]:
+            faults.append(f"{at}.zh: every unit needs its Chinese label")
         if not isinstance(label.get("en"), str) or not label["en"]:
             faults.append(f"{at}.en: every unit needs its English label")
         if not (_is_number(label.get("multiplier")) and label["multiplier"] > 0):
@@ -296,10 +400,17 @@ def _descriptor_faults(descriptor) -> list[str]:
     """Every structural fault of a parsed descriptor, each ``"json.path: sentence"``."""
     if not isinstance(descriptor, dict):
         return ["the descriptor must be a JSON object with a list of resources"]
+    faults: list[str] = _control_faults(descriptor)
+    if "profile" in descriptor and (fault := _profile_fault("profile", descriptor["profile"], _PACKAGE_PROFILES)):
+        faults.append(fault)
+    if "$schema" in descriptor:
+        faults.append(_profile_fault("$schema", descriptor["$schema"], set()))
+    if "name" in descriptor and not safe_file_name(descriptor["name"]):
+        faults.append(f"name: the package name {descriptor['name']!r} must be a plain, safe file name "
+                      "(lower-case letters, digits, '.', '_', '-'; no '/' and no '..')")
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
-        return ["resources: the descriptor needs a non-empty list of resources"]
-    faults: list[str] = []
+        return faults + ["resources: the descriptor needs a non-empty list of resources"]
     by_name: dict[str, dict] = {}
     for i, res in enumerate(resources):
         where = f"resources[{i}]"
@@ -309,17 +420,23 @@ def _descriptor_faults(descriptor) -> list[str]:
         name = res.get("name")
         if not isinstance(name, str) or not name:
             faults.append(f"{where}: the resource has no name")
+        elif not safe_file_name(name):
+            faults.append(f"{where}.name: the resource name {name!r} must be a plain, safe file name "
+                          "(lower-case letters, digits, '.', '_', '-'; no '/' and no '..'), since files "
+                          "are named after it")
         elif name in by_name:
             faults.append(f"{where}.name: the resource name {name!r} is used twice")
         else:
             by_name[name] = res
         if "path" not in res:
             faults.append(f"{where}: the resource has no path (the file it describes, relative to datapackage.json)")
-        elif not isinstance(res["path"], str) or not res["path"]:
-            faults.append(f"{where}.path: it must be one relative file path (multi-file resources are not supported)")
-        elif Path(res["path"]).is_absolute() or ".." in Path(res["path"]).parts:
-            faults.append(f"{where}.path: {res['path']!r} must be relative and inside the package folder")
-        faults += [_refused(where, key) for key in res if key not in _RESOURCE_KEYS]
+        elif fault := _path_fault(res["path"]):
+            faults.append(f"{where}.path: {fault}")
+        if "profile" in res and (fault := _profile_fault(f"{where}.profile", res["profile"], _RESOURCE_PROFILES)):
+            faults.append(fault)
+        if "$schema" in res:
+            faults.append(_profile_fault(f"{where}.$schema", res["$schema"], set()))
+        faults += [_refused(where, key) for key in res if key not in _RESOURCE_KEYS | {"$schema"}]
         if str(res.get("encoding", "utf-8")).lower().replace("-", "") != "utf8":
             faults.append(f"{where}.encoding: only utf-8 is supported, not {res['encoding']!r}")
     for i, res in enumerate(resources):
@@ -346,12 +463,56 @@ def _provenance_faults(where: str, res: dict, by_name: dict[str, dict]) -> list[
     source = prov.get("source_resource")
     if not isinstance(source, str) or source not in by_name:
         faults.append(f"{where}.source_resource: {source!r} is not a resource of this package")
-    names = {f["name"] for f in res["schema"]["fields"]}
-    # a table of figures names its value and unit; a table of anchors (text-gaps) has quotes only
-    figures = "value_field" in prov or "unit_field" in prov
-    for key in ("quote_field", "value_field", "unit_field") if figures else ("quote_field",):
-        if not isinstance(prov.get(key), str) or prov[key] not in names:
+    fields = {f["name"]: f for f in res["schema"]["fields"]}
+    # a table of figures names its value, unit, qualifier and period, and the words that read
+    # them in a quote; a table of anchors (text-gaps) has quotes only
+    figures = any(key in prov for key in _FIGURE_KEYS)
+    for key in ("quote_field", *_FIGURE_KEYS[:5], "note_field") if figures else ("quote_field",):
+        if key == "note_field" and key not in prov:
+            continue
+        if not isinstance(prov.get(key), str) or prov[key] not in fields:
             faults.append(f"{where}.{key}: {prov.get(key)!r} is not a field of this table")
+    if not figures:
+        return faults
+    unit_field = fields.get(prov.get("unit_field")) if isinstance(prov.get("unit_field"), str) else None
+    labels = unit_field.get("x-unit-labels") if isinstance(unit_field, dict) else None
+    words = prov.get("unit_words")
+    if not isinstance(words, dict) or not words or not all(isinstance(k, str) and k and isinstance(v, str)
+                                                           for k, v in words.items()):
+        faults.append(f"{where}.unit_words: it must map each word a quote prints after a number to its "
+                      "unit, e.g. {\"名\": \"人\"}")
+    elif not isinstance(labels, dict):
+        faults.append(f"{where}.unit_words: the unit field needs its unit labels (x-unit-labels) to check them against")
+    else:
+        faults += [f"{where}.unit_words.{word}: {unit!r} is not a unit of the unit labels (x-unit-labels)"
+                   for word, unit in words.items() if unit not in labels]
+    qualifier_field = fields.get(prov.get("qualifier_field")) if isinstance(prov.get("qualifier_field"), str) else None
+    cons = qualifier_field.get("constraints") if isinstance(qualifier_field, dict) else None
+    allowed = cons.get("enum") if isinstance(cons, dict) else None
+    qualifiers = prov.get("qualifier_words")
+    if not isinstance(qualifiers, dict) or not qualifiers:
+        return faults + [f"{where}.qualifier_words: it must map each qualifier to the words that mark it, "
+                         "e.g. {\"approx\": {\"before\": [\"约\"]}}"]
+    seen: dict[str, str] = {}
+    for qualifier, places in qualifiers.items():
+        at = f"{where}.qualifier_words.{qualifier}"
+        if qualifier == "exact" or (isinstance(allowed, list) and qualifier not in allowed):
+            faults.append(f"{at}: {qualifier!r} is not a qualifier of the vocabulary that words can mark "
+                          "(exact is what no word means)")
+        if not isinstance(places, dict):
+            faults.append(f"{at}: it must map places ({', '.join(QUALIFIER_PLACES)}) to lists of words")
+            continue
+        faults += [_refused(at, key) for key in places if key not in QUALIFIER_PLACES]
+        for place, marks in places.items():
+            if place not in QUALIFIER_PLACES:
+                continue
+            if not isinstance(marks, list) or not all(isinstance(m, str) and m for m in marks):
+                faults.append(f"{at}.{place}: it must be a list of words")
+                continue
+            for mark in marks:
+                key = f"{place} {mark}"
+                if seen.setdefault(key, qualifier) != qualifier:
+                    faults.append(f"{at}.{place}: {mark!r} already marks {seen[key]}; a word marks one qualifier")
     return faults
 
 
@@ -361,8 +522,11 @@ def _parse_descriptor(path: str, mtime_ns: int, size: int) -> tuple[dict | None,
 
     Returns the parsed dict (None if unreadable) and its faults as ``(line, column, message)``.
     """
+    raw = Path(path).read_bytes()
+    if _utf16(raw):
+        return None, ((1, None, f"the descriptor is {_UTF16_HINT}"),)
     try:
-        descriptor = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+        descriptor = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as err:
         return None, ((None, None, f"the descriptor is not UTF-8 ({err.reason})"),)
     except json.JSONDecodeError as err:
@@ -377,13 +541,20 @@ def read_descriptor(data_dir: str | os.PathLike | None = None) -> dict:
     this module does not enforce, raises with one sentence per fault naming its JSON path.
     The dict is shared between calls while the file is unchanged: read it, never modify it.
     """
-    path = data_path(data_dir) / DESCRIPTOR_NAME
+    root = data_path(data_dir)
+    path = root / DESCRIPTOR_NAME
+    if root.is_dir():                    # before anything is opened: a FIFO must never block a read
+        special, _ = _walk(root)
+        if special:
+            raise DataValidationError(special)
     if not path.is_file():
         raise DataValidationError([Problem(_shown(path), None, None,
                                            "the data package descriptor is missing; "
                                            "data_dir must point at a folder holding datapackage.json")])
-    stat = path.stat()
-    descriptor, faults = _parse_descriptor(str(path), stat.st_mtime_ns, stat.st_size)
+    info = path.stat()
+    if info.st_size > MAX_FILE_BYTES:
+        raise DataValidationError([_too_large(path, info.st_size)])
+    descriptor, faults = _parse_descriptor(str(path), info.st_mtime_ns, info.st_size)
     if faults:
         raise DataValidationError([Problem(_shown(path), *fault) for fault in faults])
     return descriptor
@@ -405,14 +576,85 @@ def tabular_resources(data_dir: str | os.PathLike | None = None) -> list[str]:
 
 # ---------------------------------------------------------------- reading files
 
+_KINDS = ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+          (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def _walk(root: Path) -> tuple[list[Problem], list[Path]]:
+    """Every entry under ``root``, seen with lstat and never opened: the special files (symbolic
+    links, FIFOs, sockets, devices) as problems, and the regular files."""
+    problems: list[Problem] = []
+    regular: list[Path] = []
+    folders = [root]
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as err:
+            problems.append(Problem(_shown(folder), None, None,
+                                    f"the folder cannot be listed ({err.strerror or err})"))
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if not entry.is_symlink() and entry.is_dir(follow_symlinks=False):
+                folders.append(path)
+                continue
+            if not entry.is_symlink() and entry.is_file(follow_symlinks=False):
+                regular.append(path)
+                continue
+            try:
+                mode = entry.stat(follow_symlinks=False).st_mode
+            except OSError:
+                continue                           # removed while listed
+            kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+            problems.append(Problem(_shown(path), None, None,
+                                    f"the path is {kind}; a data package holds only regular files and "
+                                    "folders, so symbolic links, FIFOs, sockets and devices are refused "
+                                    "before anything is read"))
+    return problems, regular
+
+
+def _too_large(path: Path, size: int) -> Problem:
+    return Problem(_shown(path), None, None,
+                   f"the file is {size / 2 ** 20:,.0f} MB, above the {MAX_FILE_BYTES // 2 ** 20} MB a file of "
+                   "a data package may have, so it is not read")
+
+
+_UTF16_HINT = ("UTF-16 (as Excel's \"Unicode Text\" saves it), not UTF-8; re-save it as \"CSV UTF-8\" "
+               "or convert it with `iconv -f UTF-16 -t UTF-8`")
+
+
+def _utf16(raw: bytes) -> bool:
+    """A byte-order mark of UTF-16, or NUL bytes in every other place (UTF-16 without one)."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    sample = raw[:4096]
+    if len(sample) < 4:
+        return False
+    half = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if max(even, odd) < 0.4 * half:
+        return False
+    try:                                        # NULs first in each pair: big-endian; second: little
+        raw.decode("utf-16-be" if even > odd else "utf-16-le")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
     """Decode UTF-8 (with or without BOM); on failure, locate the first bad byte."""
+    if _utf16(raw):
+        return None, [Problem(file, 1, None, f"the file is {_UTF16_HINT}")]
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
         column = None
-        records = list(_numbered_rows(raw.decode("utf-8-sig", errors="replace")))
+        try:
+            records = list(_numbered_rows(raw.decode("utf-8-sig", errors="replace")))
+        except csv.Error:
+            records = []
         if records:
             header = records[0][1]
             bad = [row for start, row in records if start <= line][-1:]
@@ -440,30 +682,124 @@ def _numbered_rows(text: str):
         start = reader.line_num + 1
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
+def _read_bytes(path: Path) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of a regular file of the package, or why not (missing, a folder, too large)."""
     file = _shown(path)
-    if not path.is_file():
-        return [], [], [Problem(file, None, None, "the file is missing")]
-    raw = path.read_bytes()
+    try:
+        info = path.lstat()
+    except OSError:
+        return None, [Problem(file, None, None, "the file is missing")]
+    if not stat.S_ISREG(info.st_mode):
+        return None, [Problem(file, None, None, "the path is not a regular file")]
+    if info.st_size > MAX_FILE_BYTES:
+        return None, [_too_large(path, info.st_size)]
+    return path.read_bytes(), []
+
+
+def _read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """A text resource (the report), decoded, with no control character but tab and line breaks."""
+    raw, problems = _read_bytes(path)
+    if raw is None:
+        return None, problems
+    text, problems = _decode(raw, _shown(path))
+    if text is None:
+        return None, problems
+    found = _CONTROL.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        return None, [Problem(_shown(path), line, str(column),
+                              f"the text holds a control character ({_char_name(found.group())}), which no "
+                              "page can show; remove it")]
+    return text, []
+
+
+def _long_field(text: str, start_line: int, limit: int) -> int | None:
+    """Index of the first field longer than ``limit`` in the CSV record starting at ``start_line``."""
+    pos = 0
+    for _ in range(start_line - 1):
+        pos = text.find("\n", pos) + 1
+        if pos == 0:
+            return None
+    field, n = 0, len(text)
+    while pos < n:
+        if text[pos] == '"':                   # a quoted field: to the closing quote ("" is a quote)
+            begin, pos = pos, pos + 1
+            while True:
+                close = text.find('"', pos)
+                if close < 0:
+                    return field if n - begin > limit else None
+                if text.startswith('""', close):
+                    pos = close + 2
+                    continue
+                pos = close + 1
+                break
+            length = pos - begin
+        else:
+            ends = [i for i in (text.find(",", pos), text.find("\n", pos), text.find("\r", pos)) if i >= 0]
+            end = min(ends) if ends else n
+            length, pos = end - pos, end
+        if length > limit:
+            return field
+        if pos < n and text[pos] == ",":
+            field, pos = field + 1, pos + 1
+            continue
+        return None                            # the record ended with no field over the limit
+    return None
+
+
+def _long_field_problem(file: str, line: int, header: list[str], index: int | None) -> Problem:
+    column = (header[index].strip() if index is not None and index < len(header)
+              else str(index + 1) if index is not None else None)
+    return Problem(file, line, column,
+                   f"the field is longer than {MAX_FIELD_CHARS:,} characters, the most a CSV field may hold; "
+                   "a closing double quote may be missing, or the text belongs in a file of its own")
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem], bool]:
+    """Header, ``(physical line, cells)`` rows and problems of a CSV file; and whether the text
+    holds any control character, tab or line break inside a record (then each cell is checked)."""
+    file = _shown(path)
+    raw, problems = _read_bytes(path)
+    if raw is None:
+        return [], [], problems, False
     if not raw.lstrip(b"\xef\xbb\xbf").strip():
-        return [], [], [Problem(file, 1, None, "the file is empty; it needs a header line and rows")]
+        return [], [], [Problem(file, 1, None, "the file is empty; it needs a header line and rows")], False
     text, problems = _decode(raw, file)
     if text is None:
-        return [], [], problems
+        return [], [], problems, False
+    records: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start, spans = 1, False
     try:
-        records = list(_numbered_rows(text))
+        for row in reader:
+            if row and any(cell.strip() for cell in row):
+                records.append((start, row))
+            spans = spans or reader.line_num > start
+            start = reader.line_num + 1
     except csv.Error as err:
-        return [], [], [Problem(file, None, None, f"the file is not readable CSV: {err}")]
+        if "field larger than field limit" not in str(err):
+            return [], [], [Problem(file, start, None, f"the file is not readable CSV from this line on ({err})")], False
+        header = records[0][1] if records else []
+        return [], [], [_long_field_problem(file, start, header, _long_field(text, start, csv.field_size_limit()))], False
+    if len(text) > MAX_FIELD_CHARS:
+        for line, row in records:
+            long = next((i for i, cell in enumerate(row) if len(cell) > MAX_FIELD_CHARS), None)
+            if long is not None:
+                at = line + sum(cell.count("\n") for cell in row[:long])
+                return [], [], [_long_field_problem(file, at, records[0][1], long)], False
     header = [h.strip() for h in records[0][1]]
-    return header, records[1:], []
+    suspect = spans or "\t" in text or bool(_CONTROL.search(text))
+    return header, records[1:], [], suspect
 
 
 # ---------------------------------------------------------------- cells
 
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_INTEGER = re.compile(r"[+-]?\d+")
-_YEAR = re.compile(r"\d{4}")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only: Python's \d (and int(), float()) also take full-width and other digits
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_YEAR = re.compile(r"[0-9]{4}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TRUE, _FALSE = {"true", "True", "TRUE", "1"}, {"false", "False", "FALSE", "0"}
 
 
@@ -475,8 +811,8 @@ def _parse_cell(kind: str, cell: str, field: dict | None):
     if kind in ("number", "integer"):
         group = (field or {}).get("groupChar")
         if group and group in text:
-            digits = re.escape(group).join([r"\d{1,3}"] + [r"\d{3}"])
-            if not re.fullmatch(rf"[+-]?{digits}(?:{re.escape(group)}\d{{3}})*(?:\.\d+)?", text):
+            digits = re.escape(group).join([r"[0-9]{1,3}"] + [r"[0-9]{3}"])
+            if not re.fullmatch(rf"[+-]?{digits}(?:{re.escape(group)}[0-9]{{3}})*(?:\.[0-9]+)?", text):
                 return None
             text = text.replace(group, "")
         if kind == "integer":
@@ -571,7 +907,7 @@ def _check_table(root: Path, res: dict, descriptor: dict) -> _Table:
     path = root / res["path"]
     table = _Table(res["name"], _shown(path))
     file = table.file
-    header, rows, problems = _read_csv(path)
+    header, rows, problems, suspect = _read_csv(path)
     table.problems = problems
     if problems:
         return table
@@ -591,9 +927,10 @@ def _check_table(root: Path, res: dict, descriptor: dict) -> _Table:
     for name in header:
         f = by_name[name]
         cons = f.get("constraints", {})
+        free = f["type"] == "string" and "pattern" not in cons and "enum" not in cons
         specs.append((name, f, f["type"], cons, bool(cons.get("required")) or name in key,
-                      re.compile(cons["pattern"]) if "pattern" in cons else None,
-                      f.get("x-unit-labels")))
+                      re.compile(cons["pattern"], re.ASCII) if "pattern" in cons else None,
+                      f.get("x-unit-labels"), _CONTROL if free else _CONTROL_OR_BREAK))
     bounded = [(f["name"], f["x-unit-of"], f["x-unit-labels"]) for f in fields if "x-unit-of" in f]
     columns: dict[str, list] = {name: [] for name in header}
     seen: dict[str, dict] = {}
@@ -605,7 +942,21 @@ def _check_table(root: Path, res: dict, descriptor: dict) -> _Table:
                                     "a comma inside a value needs the value in double quotes"))
             continue
         values: dict = {}
-        for (name, f, kind, cons, required, pattern, labels), cell in zip(specs, row):
+        breaks = 0                                 # line breaks in the cells before this one
+        for (name, f, kind, cons, required, pattern, labels, control), cell in zip(specs, row):
+            found = control.search(cell) if suspect else None
+            if found:
+                at = line + breaks + cell.count("\n", 0, found.start())
+                free = control is _CONTROL
+                problems.append(Problem(file, at, name, f"the value holds a control character "
+                                        f"({_char_name(found.group())}), which no page or spreadsheet can show"
+                                        + ("; remove it" if free else "; a code, number or word of a "
+                                           "vocabulary may not, only free text may hold tabs and line breaks")))
+                columns[name].append(float("nan") if kind in ("number", "integer") else cell)
+                values[name] = None
+                breaks += cell.count("\n")
+                continue
+            breaks += cell.count("\n") if suspect else 0
             if not cell.strip():
                 if required:
                     why = "this column is required" if cons.get("required") else "it is part of the primary key"
@@ -647,7 +998,7 @@ def _check_table(root: Path, res: dict, descriptor: dict) -> _Table:
             if label is None or value is None:
                 continue
             exempt = label.get("exceptWhere")
-            if exempt and all(re.fullmatch(p, row[header.index(n)]) for n, p in exempt.items()):
+            if exempt and all(re.fullmatch(p, row[header.index(n)], re.ASCII) for n, p in exempt.items()):
                 continue
             why = _unit_bound_problem(label, unit, value)
             if why:
@@ -685,9 +1036,7 @@ def _key_problems(file: str, typed: list, key: list[str], by_name: dict) -> list
 def _check_provenance(root, descriptor, prov, file, header, rows, by_name) -> list[Problem]:
     source = _resource(descriptor, prov["source_resource"], file)
     source_path = root / source["path"]
-    if not source_path.is_file():
-        return [Problem(_shown(source_path), None, None, "the report text is missing")]
-    text, problems = _decode(source_path.read_bytes(), _shown(source_path))
+    text, problems = _read_text(source_path)
     if text is None:
         return problems
     labels = by_name[prov["unit_field"]].get("x-unit-labels", {}) if "unit_field" in prov else {}
@@ -807,10 +1156,7 @@ def load_report_text(data_dir: str | os.PathLike | None = None) -> str:
     """The report text, verbatim."""
     root = data_path(data_dir)
     res = _resource(read_descriptor(root), REPORT_TEXT, _shown(root / DESCRIPTOR_NAME))
-    path = root / res["path"]
-    if not path.is_file():
-        raise DataValidationError([Problem(_shown(path), None, None, "the file is missing")])
-    text, problems = _decode(path.read_bytes(), _shown(path))
+    text, problems = _read_text(root / res["path"])
     if problems:
         raise DataValidationError(problems)
     return text
@@ -831,11 +1177,39 @@ def validate(data_dir: str | os.PathLike | None = None, *, frictionless: bool = 
     for res in package.descriptor["resources"]:
         if "schema" in res:
             problems += package.problems(res["name"], with_references=False)
-        elif not (package.root / res["path"]).is_file():
-            problems.append(Problem(_shown(package.root / res["path"]), None, None, "the file is missing"))
+        else:
+            problems += [p for p in _read_text(package.root / res["path"])[1] if p not in problems]
+    problems = list(dict.fromkeys(problems))      # the report text is read by more than one table
     if frictionless and not problems:
         problems += _frictionless_problems(package.root)
     return problems
+
+
+def package_files(data_dir: str | os.PathLike | None = None) -> list[Path]:
+    """The regular files a package declares or ships, sorted: ``datapackage.json``, the file of
+    every resource and every ``README.md`` under the folder; what a build may hash and zip.
+
+    Nothing but the descriptor is opened. Raises :class:`DataValidationError` if the descriptor
+    is invalid, if anything under the folder is a symbolic link, FIFO, socket or device, or if
+    a declared file is missing or not a regular file.
+    """
+    root = data_path(data_dir)
+    descriptor = read_descriptor(root)            # refuses special files before reading anything
+    _, regular = _walk(root)
+    files = [root / DESCRIPTOR_NAME, *(root / r["path"] for r in descriptor["resources"])]
+    files += [p for p in regular if p.name == "README.md"]
+    problems = []
+    for path in files:
+        try:
+            info = path.lstat()
+        except OSError:
+            problems.append(Problem(_shown(path), None, None, "the file is missing"))
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            problems.append(Problem(_shown(path), None, None, "the path is not a regular file"))
+    if problems:
+        raise DataValidationError(problems)
+    return sorted(dict.fromkeys(files), key=lambda p: p.relative_to(root).as_posix())
 
 
 def _frictionless_problems(root: Path) -> list[Problem]:

@@ -7,14 +7,15 @@ holds everywhere.
 Chinese follows the report's own convention: no space between a numeral and a Chinese unit
 or 万 (``32,715张``, ``110.14万人``, ``78个``, ``约900户``, ``66%``). English converts to base
 units with the label the data package declares (``32,715 beds``, ``9.23 million yuan``,
-``about 900 households``).
+``about 900 households``). Unit labels are never spelled here: callers pass the labels the data
+package declares (``x-unit-labels``, read by :func:`guilin_analysis.data.unit_labels`).
 """
 from __future__ import annotations
 
 import math
 import re
 
-from .labels import LANGUAGES, check_lang, label, metric_unit  # noqa: F401  (LANGUAGES, check_lang: re-exported)
+from .labels import LANGUAGES, check_lang, label  # noqa: F401  (LANGUAGES, check_lang: re-exported)
 
 
 def format_number(value: float, decimals: int | None = None) -> str:
@@ -63,13 +64,14 @@ def qualify(text: str, qualifier: str, lang: str) -> str:
 
 def format_quantity(value: float, unit: str, lang: str, qualifier: str = "exact", *,
                     unit_en: str = "", multiplier: float = 1, decimals: int | None = None,
-                    with_unit: bool = True) -> str:
+                    with_unit: bool = True, unit_zh: str = "") -> str:
     """A figure as a reader of ``lang`` expects it.
 
     zh keeps the printed unit, with no space: ``32,715张``, ``922.52万元``, ``约900户``, ``66%``.
     en converts to base units (``multiplier`` per printed unit) and names them with ``unit_en``:
     ``9.23 million yuan``, ``about 900 households``. ``with_unit=False`` leaves the unit out,
-    for a sentence that names it (``about 1,000``).
+    for a sentence that names it (``about 1,000``). ``unit_zh`` is the unit's Chinese label
+    (the printed unit when empty).
     """
     check_lang(lang)
     if math.isnan(value):
@@ -79,7 +81,7 @@ def format_quantity(value: float, unit: str, lang: str, qualifier: str = "exact"
     elif unit == "届":                # an edition is an ordinal: 第10届, the 10th edition
         return f"第{format_number(value)}届" if lang == "zh" else f"{ordinal(value)} {unit_en.rstrip('s') or 'edition'}"
     elif lang == "zh":
-        text = format_number(value, decimals) + (unit if with_unit else "")
+        text = format_number(value, decimals) + ((unit_zh or unit) if with_unit else "")
     else:
         base = value * multiplier
         if abs(base) >= 1_000_000:
@@ -98,16 +100,20 @@ def format_quantity(value: float, unit: str, lang: str, qualifier: str = "exact"
     return qualify(text, qualifier, lang)
 
 
-def format_metric(value: float, unit: str, lang: str, decimals: int = 1) -> str:
+def format_metric(value: float, unit: str, lang: str, decimals: int = 1, *, labels: dict) -> str:
     """A derived metric with its unit: ``66.7%``, ``19,343张`` / ``19,343 beds``; sums in yuan
-    keep three significant digits (``118,000元/个``), other numbers of 100 or more no decimals."""
+    keep three significant digits (``118,000元/站``), other numbers of 100 or more no decimals.
+
+    ``labels`` is the unit's entry of the metric definitions' unit labels in the data package
+    (``{"zh": "元/站", "en": "yuan per station", ...}``)."""
     if unit.startswith("元"):        # money: no more significant digits than the report's sums carry
         value = significant(value, 3)
     places = 0 if abs(value) >= 100 or float(value).is_integer() else decimals
     number = format_number(value, places)
     if unit == "%":
         return f"{number}%"
-    return f"{number}{metric_unit(unit, lang)}" if lang == "zh" else f"{number} {metric_unit(unit, lang)}"
+    text = labels[check_lang(lang)]
+    return f"{number}{text}" if lang == "zh" else f"{number} {text}"
 
 
 def ordinal(n: float) -> str:

@@ -2,7 +2,8 @@
 
 Notebooks, charts, tables and report pages look words up here instead of spelling them out.
 ``label(key, lang)`` returns the text; a missing key or language is a KeyError, so a typo
-cannot slip through as an empty string.
+cannot slip through as an empty string. Units are not here: every unit's zh and en label is
+data (``x-unit-labels`` in ``datapackage.json``), read by :func:`guilin_analysis.data.unit_labels`.
 """
 from __future__ import annotations
 
@@ -126,26 +127,3 @@ def label(key: str, lang: str) -> str:
     """The label ``key`` in ``lang`` ("zh" or "en")."""
     return LABELS[key][check_lang(lang)]
 
-
-#: Units of the derived metrics, as shown to readers.
-METRIC_UNITS: dict[str, dict[str, str]] = {
-    "%": {"zh": "%", "en": "%"},
-    "张": {"zh": "张", "en": "beds"},
-    "个": {"zh": "个", "en": "units"},
-    "百分点": {"zh": "个百分点", "en": "percentage points"},
-    "张/千人": {"zh": "张/千人", "en": "beds per 1,000 residents"},
-    "张/百人": {"zh": "张/百人", "en": "beds per 100 people aged 60+"},
-    "元/户": {"zh": "元/户", "en": "yuan per household"},
-    "次/人": {"zh": "次/人", "en": "services per person"},
-    "元/个": {"zh": "元/个", "en": "yuan per station"},
-    "人次/个": {"zh": "人次/个", "en": "person-times per station"},
-    "元/人": {"zh": "元/人", "en": "yuan per child"},
-    "人/百人": {"zh": "人/百人", "en": "per 100 residents"},
-    "人/支": {"zh": "人/支", "en": "volunteers per team"},
-    "个/支": {"zh": "个/支", "en": "projects per team"},
-}
-
-
-def metric_unit(unit: str, lang: str) -> str:
-    """How a derived metric's unit reads in ``lang``."""
-    return METRIC_UNITS[unit][check_lang(lang)]

@@ -24,6 +24,7 @@ from .formatting import (check_lang, format_metric, format_number, format_quanti
 from .metrics import derived_metrics
 
 REFERENCE = "reference-figures"
+METRICS = "metric-definitions"
 
 
 def format_figure(value: float, unit: str, lang: str, qualifier: str = "exact",
@@ -32,7 +33,7 @@ def format_figure(value: float, unit: str, lang: str, qualifier: str = "exact",
     """:func:`~guilin_analysis.formatting.format_quantity` with the unit's English label and
     multiplier read from the data package (``unit_en`` overrides the label)."""
     info = unit_labels(resource, data_dir)[unit]
-    return format_quantity(value, unit, lang, qualifier, unit_en=unit_en or info["en"],
+    return format_quantity(value, unit, lang, qualifier, unit_en=unit_en or info["en"], unit_zh=info["zh"],
                            multiplier=info["multiplier"], decimals=decimals, with_unit=with_unit)
 
 
@@ -60,7 +61,7 @@ class Facts:
         self.table = load_indicators(data_dir).set_index("indicator_id")
         self.metrics = derived_metrics(data_dir).set_index("metric_id")
         self.reference = load_reference(REFERENCE, data_dir).set_index("figure_id")
-        self.units = {INDICATORS: unit_labels(INDICATORS, data_dir), REFERENCE: unit_labels(REFERENCE, data_dir)}
+        self.units = {name: unit_labels(name, data_dir) for name in (INDICATORS, REFERENCE, METRICS)}
 
     # ------------------------------------------------------------ values
     def has(self, *ids: str) -> bool:
@@ -101,7 +102,7 @@ class Facts:
         row = self.reference.loc[figure_id]
         info = self.units[REFERENCE][row["unit"]]
         return format_quantity(row["value"], row["unit"], lang, row["qualifier"] if with_qualifier else "exact",
-                               unit_en=info["en"], multiplier=info["multiplier"])
+                               unit_en=info["en"], unit_zh=info["zh"], multiplier=info["multiplier"])
 
     def period(self, indicator_id: str, lang: str) -> str:
         """The figure's period: ``2022年以来`` / ``since 2022``, ``报道时`` / ``at the time of the report``."""
@@ -167,7 +168,8 @@ class Facts:
             return self.table.loc[item_id, name], self.value(item_id), self.fig(item_id, lang)
         if kind == "metric":
             row = self.metrics.loc[item_id]
-            return row[name], float(row["value"]), format_metric(row["value"], row["unit"], lang, decimals)
+            return row[name], float(row["value"]), format_metric(row["value"], row["unit"], lang, decimals,
+                                                                 labels=self.units[METRICS][row["unit"]])
         return self.reference.loc[item_id, name], self.ref_value(item_id), self.ref(item_id, lang, True)
 
     def voice(self, lang: str) -> "Voice":

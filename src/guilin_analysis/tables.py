@@ -13,6 +13,7 @@ import pandas as pd
 
 from .labels import label
 from .formatting import format_metric, period_text
+from .data import unit_labels
 from .lookup import figure_text, format_figure
 
 
@@ -36,12 +37,16 @@ def indicators(indicators: pd.DataFrame, lang: str = "zh", section: str | None =
     return frame
 
 
-def metrics(derived: pd.DataFrame, ids: list[str], lang: str = "zh", decimals: int = 1) -> pd.DataFrame:
-    """Derived metrics by id: name, value with unit, formula and caveat in ``lang``."""
+def metrics(derived: pd.DataFrame, ids: list[str], lang: str = "zh", decimals: int = 1,
+            data_dir=None) -> pd.DataFrame:
+    """Derived metrics by id: name, value with unit (labels from the data package), formula and
+    caveat in ``lang``."""
     rows = derived.set_index("metric_id").loc[ids]
+    units = unit_labels("metric-definitions", data_dir)
     frame = pd.DataFrame({
         label("name", lang): rows["name_zh" if lang == "zh" else "name_en"].to_numpy(),
-        label("value", lang): [format_metric(v, u, lang, decimals) for v, u in zip(rows["value"], rows["unit"])],
+        label("value", lang): [format_metric(v, u, lang, decimals, labels=units[u])
+                               for v, u in zip(rows["value"], rows["unit"])],
         label("formula", lang): rows["formula"].to_numpy(),
         label("caveat", lang): rows["caveat_zh" if lang == "zh" else "caveat_en"].to_numpy(),
     })
