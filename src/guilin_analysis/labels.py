@@ -112,6 +112,14 @@ LABELS: dict[str, dict[str, str]] = {
     "period_at_report": {"zh": "报道时", "en": "at the time of the report"},
     "period_cumulative": {"zh": "累计至报道时", "en": "in total up to the report"},
     "period_unstated": {"zh": "未说明时期", "en": "period not stated"},
+    # kinds of period, for the table of every figure by period type (see period_type in datapackage.json)
+    "period_type": {"zh": "时期类型", "en": "Kind of period"},
+    "period_type_year": {"zh": "某一年的数字", "en": "For one year"},
+    "period_type_change": {"zh": "较上年的变化", "en": "Change on an earlier year"},
+    "period_type_since": {"zh": "某年以来的累计", "en": "Total since a year"},
+    "period_type_cumulative": {"zh": "累计（起点未说明）", "en": "Total, start not stated"},
+    "period_type_stock": {"zh": "某一时点的存量", "en": "Count at a point in time"},
+    "period_type_unstated": {"zh": "未说明时期", "en": "Period not stated"},
 }
 
 
@@ -143,6 +151,9 @@ METRIC_UNITS: dict[str, dict[str, str]] = {
     "人/百人": {"zh": "人/百人", "en": "per 100 residents"},
     "人/支": {"zh": "人/支", "en": "volunteers per team"},
     "个/支": {"zh": "个/支", "en": "projects per team"},
+    "张/千名老年人": {"zh": "张/千名老年人", "en": "beds per 1,000 older people"},
+    "人次/百张": {"zh": "人次/百张", "en": "person-times per 100 beds"},
+    "户/个": {"zh": "户/个", "en": "households per station"},
 }
 
 
