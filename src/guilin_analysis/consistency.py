@@ -37,7 +37,6 @@ import math
 import os
 import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 import pandas as pd
 
@@ -102,19 +101,17 @@ def _count_zh(n: int) -> str:
 
 
 def repeated_passages(text: str, least: int = MIN_REPEAT) -> list[str]:
-    """Passages the text prints twice: the longest run of at least ``least`` characters that
-    two of its sentences share. "推动50户以上自然村设立村规民约" and "大力推广“一组两会”…" come
-    back word for word in the governance section."""
-    sentences = [s for s in re.split(r"(?<=[。！？\n])", text) if s.strip()]
+    """Sentences the text prints twice: a whole sentence (of at least ``least`` characters, up to
+    its full stop) that comes back word for word inside another sentence. In the governance
+    section "推动50户以上自然村设立村规民约" and "大力推广“一组两会”…模式" both come back."""
+    sentences = [s.strip().rstrip("。！？").strip() for s in re.split(r"(?<=[。！？\n])", text)]
+    sentences = [s for s in sentences if s]
     found = []
-    for a, first in enumerate(sentences):
-        for second in sentences[a + 1:]:
-            match = SequenceMatcher(None, first, second, autojunk=False).find_longest_match(
-                0, len(first), 0, len(second))
-            passage = first[match.a:match.a + match.size].strip("。，；")
-            if len(passage) >= least and passage not in found:
-                found.append(passage)
-    return found
+    for a, sentence in enumerate(sentences):
+        if len(sentence) >= least and sentence not in found and \
+                any(sentence in other for b, other in enumerate(sentences) if b != a):
+            found.append(sentence)
+    return sorted(found, key=text.find)
 
 
 def _decimals(value: float) -> int:
@@ -183,7 +180,7 @@ def _restatements(c: _Context) -> list[Check]:
         if same and copied:
             status = "unverifiable"
             zh = (f"报道两次给出{quote_zh(c.name(first, 'zh'))}，均为{c.fig(first, 'zh')}；但第二次是逐字重复的一段文字"
-                  f"（“{copied}”），是同一表述的重复，不是独立的印证，两处相同不能说明数字可靠。")
+                  f"（{quote_zh(copied)}），是同一表述的重复，不是独立的印证，两处相同不能说明数字可靠。")
             en = (f"The report gives the {c.name(first, 'en').lower()} twice, both times as {c.fig(first, 'en')}, but "
                   f"the second time inside a passage it prints twice word for word (\"{copied}\"): a copy of one "
                   f"statement, not a second one, so the agreement confirms nothing.")
@@ -239,7 +236,7 @@ def _repeated_passages(c: _Context) -> list[Check]:
         return []
     ids = [i for i in c.table.index for passage in c.repeats
            if c.table.loc[i, "quote"].rstrip("。") in passage or passage in c.table.loc[i, "quote"]]
-    listed_zh = "；".join(f"“{p}”" for p in c.repeats)
+    listed_zh = "；".join(quote_zh(p) for p in c.repeats)
     listed_en = "; ".join(f"\"{p}\"" for p in c.repeats)
     figs = {lang: "、".join(dict.fromkeys(c.fig(i, lang) for i in ids)) if lang == "zh"
             else ", ".join(dict.fromkeys(c.fig(i, lang) for i in ids)) for lang in ("zh", "en")}

@@ -107,7 +107,8 @@ def references(reference: pd.DataFrame, ids: list[str], lang: str = "zh") -> pd.
     rows = reference.set_index("figure_id").loc[ids]
     return pd.DataFrame({
         label("name", lang): rows["name_zh" if lang == "zh" else "name_en"].to_numpy(),
-        label("value", lang): [format_figure(v, u, lang, q, resource="reference-figures")
+        label("value", lang): [("不低于" + format_figure(v, u, lang, resource="reference-figures")) if lang == "zh" and q == "at_least"
+                               else format_figure(v, u, lang, q, resource="reference-figures")     # the plans' 不低于30%
                                for v, u, q in zip(rows["value"], rows["unit"], rows["qualifier"])],
         label("period", lang): rows["period"].to_numpy(),
         label("source", lang): rows["source_zh" if lang == "zh" else "source"].to_numpy(),
