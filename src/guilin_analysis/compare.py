@@ -52,7 +52,8 @@ class Comparison:
         return text
 
     def clause(self, lang: str, target: str) -> str:
-        """``高于“十四五”目标11.7个百分点`` / ``11.7 percentage points above the target``; a bound on
+        """``高于“十四五”目标11.7个百分点`` / ``11.7 percentage points above the target`` (other units:
+        ``比全国的29.6张多10.1张``); a bound on
         the wrong side: ``是否达到…无法判断（此值只是下限）`` / ``whether it reaches … cannot be judged
         (this is only a lower bound)``: never "below"."""
         check_lang(lang)
@@ -63,7 +64,9 @@ class Comparison:
         if self.verdict == "level":
             return f"与{target}持平" if lang == "zh" else f"level with {target}"
         if lang == "zh":
-            return f"{'高于' if self.verdict == 'above' else '低于'}{target}{self.gap(lang)}"
+            if self.unit == "%":        # 高于目标11.7个百分点
+                return f"{'高于' if self.verdict == 'above' else '低于'}{target}{self.gap(lang)}"
+            return f"比{target}{'多' if self.verdict == 'above' else '少'}{self.gap(lang)}"   # 比全国的29.6张多10.1张
         return f"{self.gap(lang)} {self.verdict} {target}"
 
     @property
@@ -111,7 +114,9 @@ def _amount(value: float, unit: str, lang: str, decimals: int) -> str:
     if unit == "%":
         return f"{number}个百分点" if lang == "zh" else f"{number} percentage points"
     shown = metric_unit(unit, lang) if unit in METRIC_UNITS else unit
-    return f"{number}{shown}" if lang == "zh" else f"{number} {shown}"
+    if lang == "zh":                    # 10.1张, not 10.1张/千名老年人: the clause names what it is per
+        return f"{number}{shown.split('/')[0]}"
+    return f"{number} {shown}"
 
 
 def compare(facts: Facts, item_id: str, target_id: str, decimals: int = 1) -> Comparison:
