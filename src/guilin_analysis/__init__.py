@@ -25,6 +25,7 @@ _LAZY = {
     "compare": ("compare", "compare"),
     "Facts": ("lookup", "Facts"),
     "key_figures": ("lookup", "key_figures"),
+    "key_figure_rows": ("lookup", "key_figure_rows"),
     "say": ("notebook", "say"),
     "finding": ("notebook", "finding"),
     "pick": ("notebook", "pick"),

@@ -156,15 +156,15 @@ def _pct(value: float) -> str:
 # ---------------------------------------------------------------- restatements
 
 def _probable(c: _Context, first: str) -> tuple[str, str] | None:
-    """Why a conflict on ``first`` is only probable: text was lost right before it."""
+    """Why a conflict on ``first`` is only probable: text was probably lost right before it."""
     gap = c.gap_before(first)
     if gap is None:
         return None
-    return (f"但第一次表述紧接在刊发时可能缺失文字之处（“{gap.anchor}”）之后，缺失的文字可能使两者并不矛盾"
-            f"（例如第一次说的是较早的一批站，另有一笔资金，而第二次是现在的总数），报道没有说明，故判为很可能矛盾。",
-            f"but the first statement comes right after a place where text was probably lost in publication "
-            f"(\"{gap.anchor}\"), and the lost text may have reconciled them (an earlier batch, with its own sum, "
-            f"and the later count now); the report does not say, so this is a probable conflict.")
+    return (f"但第一次表述所在之处（“{gap.anchor}”）之前很可能有文字在刊发时缺失，缺失的文字可能使两者并不矛盾"
+            f"（例如第一次说的是较早的一批，另有一笔资金，第二次是现在的总数）；报道没有说明，故判为很可能矛盾。",
+            f"but text was probably lost in publication just before the first statement (\"{gap.anchor}\"), and the "
+            f"lost text may have reconciled them (the first an earlier batch with its own sum, the second the total now); "
+            f"the report does not say, so this is a probable conflict.")
 
 
 def _restatements(c: _Context) -> list[Check]:
@@ -189,16 +189,17 @@ def _restatements(c: _Context) -> list[Check]:
             en = (f"The report gives the {c.name(first, 'en').lower()} twice, both times as "
                   f"{c.fig(first, 'en')}: the statements agree.")
         else:
-            zh = (f"报道两次给出{quote_zh(c.name(first, 'zh'))}：先是{c.fig(first, 'zh')}，后是{c.fig(second, 'zh')}，"
-                  f"前后矛盾，报道未说明以哪个为准")
+            zh = f"报道两次给出{quote_zh(c.name(first, 'zh'))}：先是{c.fig(first, 'zh')}，后是{c.fig(second, 'zh')}"
             en = (f"The report gives the {c.name(first, 'en').lower()} twice: first {c.fig(first, 'en')}, "
-                  f"then {c.fig(second, 'en')}; the statements conflict and the report does not say which is right")
+                  f"then {c.fig(second, 'en')}")
             probable = _probable(c, first)
             if probable:
                 status, conflict = "ambiguous", "probable"
-                zh, en = f"{zh}；{probable[0]}", f"{en}, {probable[1]}"
+                zh = f"{zh}，两者不同，报道未说明以哪个为准；{probable[0]}"
+                en = f"{en}; they differ and the report does not say which is right, {probable[1]}"
             else:
-                zh, en = f"{zh}。", f"{en}."
+                zh = f"{zh}，前后矛盾，报道未说明以哪个为准。"
+                en = f"{en}; the statements conflict and the report does not say which is right."
         checks.append(Check(f"restated.{first}", status, [first, second], zh, en, conflict))
     return checks
 
@@ -525,8 +526,8 @@ def summary(checks: pd.DataFrame, lang: str) -> str:
         if len(certain):
             head += f"{len(certain)}项不一致源于{n_certain}处矛盾。"
         if len(probable):
-            head += (f"另有{len(probable)}项含义不明的核对指向{n_probable}处很可能的矛盾：紧挨刊发时缺失文字之处，"
-                     f"缺失的文字可能使其并不矛盾。")
+            head += (f"含义不明的核对中，有{len(probable)}项指向{n_probable}处很可能的矛盾：它们紧挨刊发时可能缺失文字之处，"
+                     f"缺失的文字或许能使其并不矛盾。")
         lead = "报道前后可能不一致之处：" if not len(certain) else "报道前后不一致（或很可能不一致）之处："
     else:
         head = f"{len(checks)} checks: " + ", ".join(f"{int(counts.get(s, 0))} {label('audit_' + s, lang)}"
@@ -536,7 +537,7 @@ def summary(checks: pd.DataFrame, lang: str) -> str:
                      f"underlying conflict{'s' if n_certain > 1 else ''}.")
         if len(probable):
             head += (f" {len(probable)} ambiguous check{'s' if len(probable) > 1 else ''} point to {n_probable} probable "
-                     f"conflict{'s' if n_probable > 1 else ''}, next to a place where text was lost in publication, "
+                     f"conflict{'s' if n_probable > 1 else ''}, next to a place where text was probably lost in publication, "
                      f"which may have reconciled the statements.")
         lead = "Where the report may disagree with itself:" if not len(certain) else \
             "Where the report disagrees, or probably disagrees, with itself:"
