@@ -107,8 +107,8 @@ def test_a_changed_figure_changes_the_eldercare_findings_in_both_languages(data_
     found = findings_of(out, key_only=False)
     text = " ".join(f["zh"] + f["en"] for f in found)
     assert "41234张" in text and "41,234 beds" in text and "32715" not in text and "32,715" not in text
-    share = f"{8913 / 41234 * 100:.1f}%"          # the nursing share over all beds moves with it
-    assert share in " ".join(f["en"] for f in findings_of(out))
+    share = f"{8913 / 41234 * 100:.1f}%"          # the nursing share over all beds (a lower bound) moves with it
+    assert f"at least {share}" in " ".join(f["en"] for f in found)
 
 
 # ---------------------------------------------------------------- what the committed findings say (issue 13)
