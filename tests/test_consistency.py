@@ -1,16 +1,21 @@
 """The audit finds the report's conflicts and ambiguities, and explains each in zh and en."""
 from __future__ import annotations
 
+import ast
 import re
 
 import pytest
 
 import guilin_analysis as ga
-from guilin_analysis.consistency import STATUSES, printed_matches, rounds_to
+from guilin_analysis.consistency import (COLUMNS, STATUSES, printed_interval, printed_matches, repeated_passages,
+                                         rounds_to)
+from guilin_analysis.paths import PACKAGE_DIR
 
 from conftest import INDICATORS_CSV, rewrite
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
+GAPS_CSV = "source/text-gaps.csv"
+DIVISIONS_CSV = "reference/guilin-township-divisions-2022.csv"
 
 
 @pytest.fixture(scope="module")
@@ -19,26 +24,81 @@ def checks():
 
 
 def test_shape(checks):
-    assert list(checks.reset_index().columns) == ["check_id", "status", "indicator_ids",
-                                                  "explanation_zh", "explanation_en"]
+    assert list(checks.reset_index().columns) == COLUMNS == ["check_id", "status", "indicator_ids", "conflict",
+                                                             "explanation_zh", "explanation_en"]
     assert checks.index.is_unique
-    assert set(checks["status"]) == set(STATUSES)
+    assert set(checks["status"]) <= set(STATUSES) and {"consistent", "ambiguous", "unverifiable"} <= set(checks["status"])
+    assert set(checks["conflict"]) <= {"", "yes", "probable"}
     assert checks["explanation_zh"].str.contains(CJK).all()
     assert (checks["explanation_en"].str.len() > 40).all()
+    assert not checks["explanation_zh"].str.contains("报告").any(), "the newspaper feature is 报道 in Chinese"
 
 
-def test_station_counts_conflict(checks):
-    # "建成乡镇（街道）社工站78个" ... "建成乡镇（街道）社工站99个"
+def test_station_counts_are_a_probable_conflict_next_to_the_lost_text(checks):
+    # "全市共计投入资金922.52万元。\n\n万元，建成乡镇（街道）社工站78个" ... "建成乡镇（街道）社工站99个":
+    # the text lost before "万元，" may have named an earlier batch with its own sum
+    for check_id in ["restated.governance.social_work.township_stations",
+                     "governance.social_work.stations_for_same_services"]:
+        row = checks.loc[check_id]
+        assert row["status"] == "ambiguous" and row["conflict"] == "probable", check_id
+        assert "78" in row["explanation_en"] and "99" in row["explanation_en"]
+        assert "万元，建成乡镇（街道）社工站78个" in row["explanation_en"] and "probable conflict" in row["explanation_en"]
+        assert "很可能矛盾" in row["explanation_zh"]
+
+
+def test_without_the_gap_the_station_counts_conflict(data_copy):
+    """The audit consults text-gaps.csv: a gap that no longer lists the 78 leaves a plain conflict."""
+    rewrite(data_copy / GAPS_CSV, lambda t: t.replace(", governance.social_work.township_stations,", ","))
+    checks = ga.audit(data_copy).set_index("check_id")
     row = checks.loc["restated.governance.social_work.township_stations"]
-    assert row["status"] == "inconsistent"
-    assert "78" in row["explanation_en"] and "99" in row["explanation_en"]
-    assert checks.loc["governance.social_work.stations_for_same_services", "status"] == "inconsistent"
+    assert row["status"] == "inconsistent" and row["conflict"] == "yes"
+    assert "probable" not in row["explanation_en"]
+    assert "The 2 inconsistent checks come from 1 underlying conflict" in ga.audit_summary(checks.reset_index(), "en")
+
+
+def test_the_summary_names_the_probable_conflict(checks):
+    en, zh = ga.audit_summary(checks.reset_index(), "en"), ga.audit_summary(checks.reset_index(), "zh")
+    assert "0 inconsistent" in en and "point to 1 probable conflict" in en
+    assert "Where the report may disagree with itself:" in en and "78 stations, then 99 stations" in en
+    assert "0项不一致" in zh and "1处很可能的矛盾" in zh
 
 
 def test_repeated_figures_that_agree(checks):
-    for first in ["governance.social_work.funding", "governance.social_work.services",
-                  "governance.village_rules.household_threshold"]:
+    for first in ["governance.social_work.funding", "governance.social_work.services"]:
         assert checks.loc[f"restated.{first}", "status"] == "consistent"
+
+
+def test_a_word_for_word_repeat_is_no_independent_agreement(checks):
+    # "推动50户以上自然村设立村规民约和居民公约。大力推广“一组两会”…" and later
+    # "推动50户以上自然村设立村规民约。大力推广“一组两会”…": the same passage printed twice
+    row = checks.loc["restated.governance.village_rules.household_threshold"]
+    assert row["status"] == "unverifiable" and "word for word" in row["explanation_en"]
+    assert "confirms nothing" in row["explanation_en"] and "不是独立的印证" in row["explanation_zh"]
+    passages = checks.loc["repeated_passages"]
+    assert passages["status"] == "ambiguous"
+    assert "推动50户以上自然村设立村规民约" in passages["explanation_zh"]
+    assert "大力推广‘一组两会’、网格化管理、村（社区）级协商议事等创新基层治理模式" in passages["explanation_zh"]
+    assert "两段文字" in passages["explanation_zh"] and "2 passages" in passages["explanation_en"]
+
+
+def test_repeated_passages_are_found_by_rule():
+    text = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳。另一句。又说甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳，午未。"
+    assert repeated_passages(text) == ["甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳"]
+    assert repeated_passages("甲乙丙丁戊己庚辛壬癸。甲乙丙丁戊己庚辛壬癸。") == []       # too short to be telling
+    # a restatement in other words is no repeat: only part of a sentence comes back
+    assert repeated_passages("投入资金九百万元，建成乡镇（街道）社工站七十八个。万元，建成乡镇（街道）社工站七十八个，村站四个。") == []
+
+
+def test_a_rewritten_second_passage_is_a_second_statement(data_copy):
+    """Take away the word-for-word repeat (in a copy of text and quote): the restatement agrees again."""
+    old, new = "推动50户以上自然村设立村规民约。大力推广", "各地推动50户以上的自然村都设立村规民约。大力推广"
+    rewrite(data_copy / "source" / "guilin-civil-affairs-report.zh.txt", lambda t: t.replace(old, new))
+    rewrite(data_copy / INDICATORS_CSV, lambda t: t.replace(",推动50户以上自然村设立村规民约。,", ",推动50户以上的自然村都设立村规民约。,"))
+    checks = ga.audit(data_copy).set_index("check_id")
+    assert checks.loc["restated.governance.village_rules.household_threshold", "status"] == "consistent"
+    # the other sentence ("…“一组两会”…模式") still comes back word for word
+    assert "推动50户以上自然村" not in checks.loc["repeated_passages", "explanation_zh"]
+    assert "一段文字" in checks.loc["repeated_passages", "explanation_zh"]
 
 
 def test_nursing_share_is_truncated_and_that_is_no_contradiction(checks):
@@ -47,7 +107,20 @@ def test_nursing_share_is_truncated_and_that_is_no_contradiction(checks):
     assert row["status"] == "consistent"
     assert "66.65%, which matches when truncated" in row["explanation_en"]
     assert "27.24%, which matches neither rounded nor truncated" in row["explanation_en"]
-    assert "截尾（舍去小数）后相符" in row["explanation_zh"]
+    assert "Only truncation (not the usual rounding half up" in row["explanation_en"]
+    assert "截尾（舍去小数）后相符" in row["explanation_zh"] and "而不是通常的四舍五入" in row["explanation_zh"]
+
+
+def test_no_single_convention_gives_both_printed_66_percent(checks):
+    # nursing: 8913 / 13372 = 66.65 % (truncation only); workstations: 97 / 147 = 65.99 % and
+    # 97 / 148 = 65.54 % (rounding only). Rounding would need 8913 / d in [65.5, 66.5): d from 13404 to
+    # 13607; truncation would need 97 / d in [66, 67): d = 145 or 146.
+    row = checks.loc["printed_shares.one_convention"]
+    assert row["status"] == "ambiguous"
+    assert "no single convention gives both" in row["explanation_en"]
+    assert "13,404 to 13,607, not the 13,372 used here" in row["explanation_en"]
+    assert "145 to 146, not the 147 used here" in row["explanation_en"]
+    assert "分母须为145至146" in row["explanation_zh"]
 
 
 def test_a_printed_share_no_convention_reproduces_is_inconsistent(data_copy):
@@ -63,6 +136,44 @@ def test_workstation_share_reproduces(checks):
     # "97个乡镇（街道）挂牌成立未保工作站，占比达66%": 97 / 147 = 65.99 %
     row = checks.loc["child_welfare.protection_workstations.share_recomputed"]
     assert row["status"] == "consistent" and "65.99%" in row["explanation_en"]
+    assert "over the 147 townships, towns and sub-districts" in row["explanation_en"]
+    assert "over all 148 township-level rows" in row["explanation_en"]
+
+
+def test_the_division_counts_in_explanations_come_from_the_division_table(data_copy):
+    """Drop one sub-district from a copy of the division table: 147 and 148 become 146 and 147."""
+    rewrite(data_copy / DIVISIONS_CSV, lambda t: "\n".join(l for l in t.split("\n") if not l.startswith("450302003,")))
+    row = ga.audit(data_copy).set_index("check_id").loc["child_welfare.protection_workstations.share_recomputed"]
+    assert "over the 146 townships, towns and sub-districts" in row["explanation_en"]
+    assert "over all 147 township-level rows" in row["explanation_en"]
+    assert "以146个乡镇（街道）为分母" in row["explanation_zh"] and "以147个乡镇级单位（含管委会）为分母" in row["explanation_zh"]
+    assert "97 / 146" not in row["explanation_en"] and f"{97 / 146 * 100:.2f}%" in row["explanation_en"]
+
+
+def test_no_number_is_typed_into_an_explanation():
+    """Every string of the audit module that holds a digit is a regular expression or a data id:
+    the numbers an explanation states all come from the data."""
+    tree = ast.parse((PACKAGE_DIR / "consistency.py").read_text(encoding="utf-8"))
+    skip = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+            skip |= {id(n) for n in ast.walk(node.format_spec)}
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body and \
+                isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant):
+            skip.add(id(node.body[0].value))
+    typed = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+             and id(n) not in skip and re.search(r"\d", n.value)
+             and not re.fullmatch(r"[a-z0-9_.]+", n.value) and "\\s" not in n.value]
+    assert not typed, typed
+
+
+def test_the_growth_base_uses_the_rule_for_printed_figures(checks):
+    # "较2021年增加3.5%": rounded half up or truncated, the rate lies in [3.45 %, 3.6 %), so the 2021
+    # beds lie between 32715 / 1.036 = 31578 and 32715 / 1.0345 = 31624
+    assert printed_interval(3.5) == pytest.approx((3.45, 3.6))
+    row = checks.loc["eldercare.beds.growth_base"]
+    assert "between 31,578 and 31,624" in row["explanation_en"] and "3.45% up to, not including, 3.6%" in row["explanation_en"]
+    assert "31578至31624张" in row["explanation_zh"]
 
 
 def test_ambiguities(checks):
@@ -72,8 +183,16 @@ def test_ambiguities(checks):
     assert set(gaps.index) == {"text_gap.eldercare_opening", "text_gap.basic_livelihood_section",
                                "text_gap.social_work_stray_unit"}
     assert (gaps["status"] == "ambiguous").all()
-    assert gaps.loc["text_gap.social_work_stray_unit", "indicator_ids"] == "governance.social_work.funding"
+    # the stray "万元，" puts in doubt the funds before it and every figure of the paragraph after it
+    assert gaps.loc["text_gap.social_work_stray_unit", "indicator_ids"].split(", ") == [
+        "governance.social_work.funding", "governance.social_work.township_stations", "governance.social_work.village_stations",
+        "governance.social_work.services", "governance.social_work.home_visits", "governance.social_work.resources_linked"]
     assert "凡、极为不易的一年" in gaps.loc["text_gap.eldercare_opening", "explanation_en"]
+    # the eldercare opening: every eldercare figure whose year is inferred
+    affected = set(gaps.loc["text_gap.eldercare_opening", "indicator_ids"].split(", "))
+    assert {"eldercare.beds.total", "eldercare.beds.nursing", "eldercare.funding.services"} <= affected
+    assert not any(i.startswith("eldercare.home_care.") for i in affected)    # "2022年以来" is printed there
+    assert all(g.startswith("Text probably lost here") for g in ga.load_reference("text-gaps")["note_en"])
     assert checks.loc["eldercare.undefined_very_old", "status"] == "ambiguous"
     assert checks.loc["eldercare.beds.growth_base", "status"] == "unverifiable"
     assert checks.loc["lower_bound.social_affairs.lottery.sales", "status"] == "unverifiable"
@@ -105,9 +224,9 @@ def test_printed_share_rule_names_the_convention(recomputed, printed, expected):
 
 
 def test_at_least_is_not_more_than(checks):
-    """50户以上 means 50 or more: never "more than 50"."""
+    """50户以上 means 50 or more: never "more than 50"; Chinese keeps the report's own 50户以上."""
     row = checks.loc["restated.governance.village_rules.household_threshold"]
-    assert "at least 50 households" in row["explanation_en"] and "不少于50户" in row["explanation_zh"]
+    assert "at least 50 households" in row["explanation_en"] and "50户以上" in row["explanation_zh"]
     assert "more than" not in row["explanation_en"] and "超过" not in row["explanation_zh"]
 
 
@@ -123,3 +242,4 @@ def test_a_corrected_copy_is_consistent(data_copy):
             lambda t: t.replace("建成乡镇（街道）社工站99个", "建成乡镇（街道）社工站78个"))
     checks = ga.audit(data_copy).set_index("check_id")
     assert checks.loc["restated.governance.social_work.township_stations", "status"] == "consistent"
+    assert checks.loc["restated.governance.social_work.township_stations", "conflict"] == ""

@@ -10,12 +10,12 @@ from guilin_analysis.lookup import format_figure
 
 
 @pytest.mark.parametrize("args,expected", [
-    ((32715, "张", "zh"), "32,715张"),
+    ((32715, "张", "zh"), "32715张"),          # as the report prints it: no thousands separator
     ((32715, "张", "en"), "32,715 beds"),
     ((922.52, "万元", "zh"), "922.52万元"),
-    ((922.52, "万元", "en"), "9,225,200 yuan"),   # every printed digit kept
+    ((922.52, "万元", "en"), "9.2252 million yuan"),   # every printed digit kept, in millions like 27.91
     ((110.14, "万人", "zh"), "110.14万人"),
-    ((110.14, "万人", "en"), "1,101,400 persons"),
+    ((110.14, "万人", "en"), "1.1014 million persons"),
     ((10, "届", "zh"), "第10届"),
     ((10, "届", "en"), "10th edition"),
     ((2791, "万元", "en"), "27.91 million yuan"),
@@ -49,7 +49,7 @@ def test_numbers_and_significant_digits():
     assert money(9225200 / 82, "zh", 4) == "11.25万元"
     assert money(9225200 / 82, "en", 4) == "112,500 yuan"
     assert money(9225200 / 78, "zh") == "11.8万元" and chinese_numeral(6) == "六" and chinese_numeral(10) == "十"
-    assert money(2500, "zh") == "2,500元"
+    assert money(2500, "zh") == "2500元" and format_number(4931137, lang="zh") == "4931137"
     assert percent(66.654) == "66.7%"
     assert points(-2.7556, "zh") == "2.8个百分点" and points(11.654, "en") == "11.7 percentage points"
 
@@ -61,11 +61,19 @@ def test_numbers_and_significant_digits():
     ("cumulative", "", "累计至报道时", "in total up to the report"),
     ("stock", "", "报道时", "at the time of the report"),
     ("stock", "2022", "2022年", "2022"),
+    ("unstated", "2022", "未说明时期", "period not stated"),
     ("unstated", "", "未说明时期", "period not stated"),
 ])
 def test_periods_say_no_more_than_the_text(period_type, period, zh, en):
     assert period_text(period_type, period, "zh") == zh
     assert period_text(period_type, period, "en") == en
+
+
+def test_an_inferred_year_reads_as_inferred():
+    assert period_text("stock", "2022", "zh", inferred=True) == "2022（推定）"
+    assert period_text("year", "2022", "en", inferred=True) == "2022 (inferred)"
+    assert period_text("change", "2022 vs 2021", "zh", inferred=True) == "2022（推定）较2021年"
+    assert period_text("change", "2022 vs 2021", "en", inferred=True) == "2022 (inferred) on 2021"
 
 
 def test_escaping_makes_markup_inert():
@@ -84,7 +92,7 @@ def test_metric_units_come_from_the_labels_passed_in():
     """formatting spells no unit: the labels are the data package's (x-unit-labels)."""
     labels = unit_labels("metric-definitions")
     assert format_metric(9225200 / 78, "元/站", "en", labels=labels["元/站"]) == "118,000 yuan per station"
-    assert format_metric(9225200 / 78, "元/站", "zh", labels=labels["元/站"]) == "118,000元/站"
+    assert format_metric(9225200 / 78, "元/站", "zh", labels=labels["元/站"]) == "118000元/站"
     assert format_metric(11.654, "百分点", "zh", labels=labels["百分点"]) == "11.7个百分点"
     assert format_metric(66.65, "%", "en", labels=labels["%"]) == "66.7%"
     assert format_metric(3.0, "个/支", "en", labels={"zh": "个/支", "en": "projects per team"}) == "3 projects per team"

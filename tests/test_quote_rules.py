@@ -66,7 +66,7 @@ def _refused(data_copy, capsys, line: int, column: str, words: str, csv_path: st
     assert all("\n" not in str(p) for p in problems)
     with pytest.raises(ga.DataValidationError):
         ga.load_indicators(data_copy)
-    from guilin_analysis.cli import main
+    from guilin_report.cli import main
 
     assert main(["check", "--data-dir", str(data_copy)]) == 1
     out = capsys.readouterr()
@@ -234,7 +234,7 @@ def test_qualifier_words_are_data(data_copy):
      r"the period type is cumulative, which names no year, so the period must be empty, not '2022'"),
     ("volunteering.projects", ",,unstated,", ",2022,unstated,", "period",
      r"the period type is unstated, which names no year"),
-    ("volunteering.teams", ",,stock,", ",2022 vs 2021,stock,", "period",
+    ("governance.public_health_committees.villages", ",,stock,", ",2022 vs 2021,stock,", "period",
      r"a stock is counted at the end of a year \(four digits\) or, with an empty period"),
 ])
 def test_period_agrees_with_its_type(data_copy, capsys, row_id, old, new, column, words):
@@ -317,14 +317,14 @@ def test_a_label_needs_both_languages(data_copy, key, words):
 def test_metric_units_print_from_the_package(data_copy):
     facts = Facts()
     assert facts.item("governance.social_work_funds_per_station_first", "en")[2] == "118,000 yuan per station"
-    assert facts.item("governance.social_work_funds_per_station_first", "zh")[2] == "118,000元/站"
+    assert facts.item("governance.social_work_funds_per_station_first", "zh")[2] == "118000元/站"
     assert facts.item("eldercare.nursing_share_gap_to_2025_target", "zh")[2].endswith("个百分点")
     # a label changed in a copy of the package changes what is printed
     _edit_descriptor(data_copy, lambda d: _field(d, "metric-definitions", "unit")["x-unit-labels"]["元/站"]
                      .update(en="yuan per township-level unit", zh="元/乡镇"))
     copy = Facts(data_copy)
     assert copy.item("governance.social_work_funds_per_station_first", "en")[2] == "118,000 yuan per township-level unit"
-    assert copy.item("governance.social_work_funds_per_station_first", "zh")[2] == "118,000元/乡镇"
+    assert copy.item("governance.social_work_funds_per_station_first", "zh")[2] == "118000元/乡镇"
     table = ga.tables.metrics(copy.metrics.reset_index(), ["governance.social_work_funds_per_station_first"], "en",
                               data_dir=data_copy)
     assert table["Value"].tolist() == ["118,000 yuan per township-level unit"]
@@ -334,7 +334,7 @@ def test_each_metric_unit_says_what_it_is_divided_by():
     """The English label of a ratio unit names the unit after the slash, as the zh label does."""
     found = unit_labels("metric-definitions")
     words = {"户": "household", "人": "person", "站": "station", "支": "team", "千人": "1,000 persons",
-             "百人": "100 persons"}
+             "百人": "100 persons", "千名老年人": "1,000 older people", "百张": "100 beds"}
     ratios = [u for u in found if "/" in u]
     assert ratios
     for unit in ratios:

@@ -43,7 +43,7 @@ def _line(data_copy, needle, csv_path=INDICATORS_CSV):
 
 
 def _check(data_copy, capsys) -> tuple[int, str]:
-    from guilin_analysis.cli import main
+    from guilin_report.cli import main
 
     code = main(["check", "--data-dir", str(data_copy)])
     out = capsys.readouterr()

@@ -1,7 +1,7 @@
 """guilin_analysis: load, check, derive, describe and draw the figures of one report.
 
 The public API used by the notebooks, the command line and outside checks. The analysis
-modules (metrics, audit, lookup, notebook, charts, tables, style) load on first use, so that
+modules (metrics, audit, lookup, compare, notebook, charts, tables, style) load on first use, so that
 the command line and the data checks start without importing pandas or matplotlib.
 """
 from importlib import import_module
@@ -22,8 +22,10 @@ _LAZY = {
     "derived_metrics": ("metrics", "derived_metrics"),
     "audit": ("consistency", "audit"),
     "audit_summary": ("consistency", "summary"),
+    "compare": ("compare", "compare"),
     "Facts": ("lookup", "Facts"),
     "key_figures": ("lookup", "key_figures"),
+    "key_figure_rows": ("lookup", "key_figure_rows"),
     "say": ("notebook", "say"),
     "finding": ("notebook", "finding"),
     "pick": ("notebook", "pick"),

@@ -101,7 +101,7 @@ LABELS: dict[str, dict[str, str]] = {
     "caveat": {"zh": "注意", "en": "Caveat"},
     "check": {"zh": "核对项", "en": "Check"},
     "explanation": {"zh": "说明", "en": "Explanation"},
-    "figures_used": {"zh": "所用报告数字", "en": "Figures used from the report"},
+    "figures_used": {"zh": "所用报道数字", "en": "Figures used from the report"},
     "reference_used": {"zh": "所用参考数据", "en": "Reference data used"},
     "source": {"zh": "来源", "en": "Source"},
     # qualifiers
@@ -113,6 +113,14 @@ LABELS: dict[str, dict[str, str]] = {
     "period_at_report": {"zh": "报道时", "en": "at the time of the report"},
     "period_cumulative": {"zh": "累计至报道时", "en": "in total up to the report"},
     "period_unstated": {"zh": "未说明时期", "en": "period not stated"},
+    # kinds of period, for the table of every figure by period type (see period_type in datapackage.json)
+    "period_type": {"zh": "时期类型", "en": "Kind of period"},
+    "period_type_year": {"zh": "某一年的数字", "en": "For one year"},
+    "period_type_change": {"zh": "较上年的变化", "en": "Change on an earlier year"},
+    "period_type_since": {"zh": "某年以来的累计", "en": "Total since a year"},
+    "period_type_cumulative": {"zh": "累计（起点未说明）", "en": "Total, start not stated"},
+    "period_type_stock": {"zh": "某一时点的存量", "en": "Count at a point in time"},
+    "period_type_unstated": {"zh": "未说明时期", "en": "Period not stated"},
 }
 
 

@@ -7,7 +7,7 @@ to one language with short names for sentences in a notebook::
 
     facts = Facts(data_dir)
     zh, en = facts.voice("zh"), facts.voice("en")
-    f"护理型床位{zh.f('eldercare.beds.nursing')}"      # 护理型床位8,913张
+    f"护理型床位{zh.f('eldercare.beds.nursing')}"      # 护理型床位8913张
     f"{en.n('eldercare.beds.nursing')} nursing beds"   # 8,913 nursing beds
 
 Notebooks, the audit and the report pages all read figures through it, so a figure reads
@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import math
 import os
+import re
 
-from .data import INDICATORS, load_indicators, load_reference, unit_labels
+from .data import INDICATORS, chinese_number, load_indicators, load_reference, unit_labels
 from .formatting import (check_lang, format_metric, format_number, format_quantity, money, percent, period_text,
                          points, significant)
 from .metrics import derived_metrics
@@ -37,20 +38,59 @@ def format_figure(value: float, unit: str, lang: str, qualifier: str = "exact",
                            multiplier=info["multiplier"], decimals=decimals, with_unit=with_unit)
 
 
+#: Measure words the report prints where the data records another unit (名 for persons).
+_PRINTED_UNIT = {"人": ("人", "名")}
+_NUMERAL = re.compile("[零一二两三四五六七八九十百千万]+")
+
+
+def _report_form(row, with_unit: bool) -> str | None:
+    """The figure as the quote prints it, in Chinese, where the quote has a form of its own:
+    60余万元, 50户以上, 突破亿元, 千名, 第十届. None when the plain form (32715张) is the report's."""
+    quote, unit, qualifier = str(row.get("quote", "")), str(row["unit"]), row["qualifier"]
+    number = format_number(row["value"], lang="zh")
+    shown_unit = unit if with_unit else ""
+    if qualifier == "more_than" and f"{number}余" in quote:
+        return f"{number}余{shown_unit}"
+    if qualifier == "at_least" and f"{number}{unit}以上" in quote:
+        return f"{number}{shown_unit}以上"
+    if qualifier == "more_than" and row["value"] == 1 and f"突破{unit}" in quote:
+        return f"突破{shown_unit}" if with_unit else "突破1"
+    if number not in quote:                       # written in characters: 千名, 第十届
+        for match in _NUMERAL.finditer(quote):
+            try:
+                if chinese_number(match.group(0)) != row["value"]:
+                    continue
+            except (KeyError, ValueError):
+                continue
+            before, after = quote[max(match.start() - 1, 0):match.start()], quote[match.end():match.end() + 1]
+            if unit == "届" and before == "第" and after == "届":
+                return f"第{match.group(0)}届"
+            if after in _PRINTED_UNIT.get(unit, (unit,)):
+                return match.group(0) + (after if with_unit else "")
+    return None
+
+
 def figure_text(row, lang: str, data_dir: str | os.PathLike | None = None, with_unit: bool = True,
                 exact: bool = False) -> str:
     """Format one indicator row (a mapping with value, unit, qualifier, unit_en and quote): the one
     place an indicator is formatted, for sentences (:meth:`Facts.fig`) and tables alike.
 
-    Chinese keeps the report's own form of "more than" where the quote has it: 60余万元.
-    ``exact=True`` leaves the qualifier out, for a sentence that states it in its own words.
+    Chinese keeps the report's own form where the quote has one (:func:`_report_form`: 60余万元,
+    50户以上, 突破亿元, 千名, 第十届) and never a thousands separator (8913张). ``exact=True``
+    leaves the qualifier out, for a sentence that states it in its own words.
     """
     qualifier = "exact" if exact else row["qualifier"]
-    number = format_number(row["value"])
-    if lang == "zh" and qualifier == "more_than" and f"{number}余" in str(row.get("quote", "")).replace(",", ""):
-        return f"{number}余{row['unit'] if with_unit else ''}"
+    if lang == "zh" and not exact:
+        printed = _report_form(row, with_unit)
+        if printed is not None:
+            return printed
     return format_figure(row["value"], row["unit"], lang, qualifier, data_dir,
                          with_unit=with_unit, unit_en=row.get("unit_en", "") or "")
+
+
+def bounded(text: str, bound: str) -> str:
+    """A derived value with its bound: ``≥27.2%`` for a lower bound, ``≤2500元/户`` for an upper."""
+    return {"lower": "≥", "upper": "≤"}.get(bound, "") + text
 
 
 class Facts:
@@ -59,9 +99,14 @@ class Facts:
     def __init__(self, data_dir: str | os.PathLike | None = None):
         self.data_dir = data_dir
         self.table = load_indicators(data_dir).set_index("indicator_id")
-        self.metrics = derived_metrics(data_dir).set_index("metric_id")
+        self.metrics = derived_metrics(data_dir, exact=True).set_index("metric_id")
         self.reference = load_reference(REFERENCE, data_dir).set_index("figure_id")
         self.units = {name: unit_labels(name, data_dir) for name in (INDICATORS, REFERENCE, METRICS)}
+        self.gaps = load_reference("text-gaps", data_dir)
+        # a figure with a period next to a place where text was lost has that period inferred
+        # (the eldercare section lost the sentence that named its year): 2022（推定）
+        near_gaps = {i for ids in self.gaps["indicator_ids"] for i in ids.split(", ") if i}
+        self.inferred = {i for i in near_gaps if i in self.table.index and self.table.loc[i, "period"]}
 
     # ------------------------------------------------------------ values
     def has(self, *ids: str) -> bool:
@@ -98,20 +143,35 @@ class Facts:
         return ("、" if lang == "zh" else ", ").join(self.fig(i, lang) for i in ids)
 
     def ref(self, figure_id: str, lang: str, with_qualifier: bool = False) -> str:
-        """A reference figure: ``55%``, or with its qualifier ``不少于55%`` / ``at least 55%``."""
+        """A reference figure: ``55%``, or with its qualifier ``不低于30%`` (the plans' own word for a
+        floor) / ``at least 30%``."""
         row = self.reference.loc[figure_id]
         info = self.units[REFERENCE][row["unit"]]
-        return format_quantity(row["value"], row["unit"], lang, row["qualifier"] if with_qualifier else "exact",
+        qualifier = row["qualifier"] if with_qualifier else "exact"
+        if lang == "zh" and qualifier == "at_least":
+            return "不低于" + format_quantity(row["value"], row["unit"], lang, unit_en=info["en"],
+                                            unit_zh=info["zh"], multiplier=info["multiplier"])
+        return format_quantity(row["value"], row["unit"], lang, qualifier,
                                unit_en=info["en"], unit_zh=info["zh"], multiplier=info["multiplier"])
 
-    def period(self, indicator_id: str, lang: str) -> str:
-        """The figure's period: ``2022年以来`` / ``since 2022``, ``报道时`` / ``at the time of the report``."""
-        row = self.table.loc[indicator_id]
-        return period_text(row["period_type"], row["period"], lang)
+    def bound(self, item_id: str) -> str:
+        """``exact``, ``lower`` or ``upper``: a derived metric's bound, or the one a figure's
+        qualifier gives it (余, 超过, 突破, 以上: lower)."""
+        kind = self.kind(item_id)
+        if kind == "metric":
+            return str(self.metrics.loc[item_id, "bound"]) or "exact"
+        frame = self.table if kind == "indicator" else self.reference
+        return "lower" if frame.loc[item_id, "qualifier"] in ("more_than", "at_least") else "exact"
 
-    def m(self, metric_id: str, decimals: int = 0) -> str:
-        """A derived metric's number, rounded for prose."""
-        return format_number(self.metric(metric_id), decimals)
+    def period(self, indicator_id: str, lang: str) -> str:
+        """The figure's period: ``2022年以来`` / ``since 2022``, ``报道时`` / ``at the time of the
+        report``; a year the analysis infers reads ``2022（推定）`` / ``2022 (inferred)``."""
+        row = self.table.loc[indicator_id]
+        return period_text(row["period_type"], row["period"], lang, inferred=indicator_id in self.inferred)
+
+    def m(self, metric_id: str, decimals: int = 0, lang: str | None = None) -> str:
+        """A derived metric's number, rounded for prose (``lang="zh"``: no thousands separator)."""
+        return format_number(self.metric(metric_id), decimals, lang)
 
     # ------------------------------------------------------------ statements
     def restatement(self, indicator_id: str) -> str | None:
@@ -168,8 +228,9 @@ class Facts:
             return self.table.loc[item_id, name], self.value(item_id), self.fig(item_id, lang)
         if kind == "metric":
             row = self.metrics.loc[item_id]
-            return row[name], float(row["value"]), format_metric(row["value"], row["unit"], lang, decimals,
-                                                                 labels=self.units[METRICS][row["unit"]])
+            return row[name], float(row["value"]), bounded(format_metric(row["value"], row["unit"], lang, decimals,
+                                                                          labels=self.units[METRICS][row["unit"]]),
+                                                            str(row["bound"]))
         return self.reference.loc[item_id, name], self.ref_value(item_id), self.ref(item_id, lang, True)
 
     def voice(self, lang: str) -> "Voice":
@@ -209,10 +270,10 @@ class Voice:
         return percent(self.facts.metric(metric_id), decimals)
 
     def m(self, metric_id: str, decimals: int = 0) -> str:
-        return format_number(self.facts.metric(metric_id), decimals)
+        return format_number(self.facts.metric(metric_id), decimals, self.lang)
 
     def sig(self, metric_id: str, digits: int = 3) -> str:
-        return format_number(significant(self.facts.metric(metric_id), digits))
+        return format_number(significant(self.facts.metric(metric_id), digits), lang=self.lang)
 
     def money(self, metric_id: str, digits: int = 3) -> str:
         return money(self.facts.metric(metric_id), self.lang, digits)
@@ -240,4 +301,17 @@ def key_figures(lang: str, data_dir: str | os.PathLike | None = None) -> list[tu
     report contradicts carries the other statement beside it (``78个（另一处称99个）``)."""
     facts = Facts(data_dir)
     return [(facts.name(i, lang), facts.fig_as_stated(i, lang)) for i in KEY_FIGURES if facts.has(i)]
+
+
+def key_figure_rows(data_dir: str | os.PathLike | None = None) -> list[dict]:
+    """The key figures with their period, in both languages (the display protocol's
+    ``key_figures``): ``[{"id", "name": {"zh", "en"}, "value": {"zh", "en"}, "period": {"zh", "en"},
+    "href"}]``; an inferred year reads ``2022（推定）`` / ``2022 (inferred)``."""
+    facts = Facts(data_dir)
+    return [{"id": i,
+             "name": {lang: str(facts.name(i, lang)) for lang in ("zh", "en")},
+             "value": {lang: facts.fig_as_stated(i, lang) for lang in ("zh", "en")},
+             "period": {lang: facts.period(i, lang) for lang in ("zh", "en")},
+             "href": f"source.html#{i}"}
+            for i in KEY_FIGURES if facts.has(i)]
 

@@ -14,14 +14,28 @@ import pandas as pd
 from .labels import label
 from .formatting import format_metric, period_text
 from .data import unit_labels
-from .lookup import figure_text, format_figure
+from .lookup import Facts, bounded, figure_text, format_figure
+
+#: The kinds of period, in the order a reader meets them: one year, a change, totals, stocks.
+PERIOD_TYPES = ("year", "change", "since", "cumulative", "stock", "unstated")
 
 
-def indicators(indicators: pd.DataFrame, lang: str = "zh", section: str | None = None,
-               ids: list[str] | None = None) -> pd.DataFrame:
-    """The report's figures of a section (or by id): name, figure as printed, period, and (zh)
-    the verbatim quote. Notes stay in the data package: they quote Chinese terms."""
-    rows = indicators
+def _rows_of(source, data_dir=None) -> tuple[pd.DataFrame, set[str]]:
+    """The indicator rows of a :class:`~guilin_analysis.lookup.Facts` (or a frame of them) and
+    the ids whose year is inferred (read from the text gaps of ``data_dir`` for a frame)."""
+    if isinstance(source, Facts):
+        return source.table.reset_index(), source.inferred
+    facts = Facts(data_dir)
+    return source, {i for i in facts.inferred if i in set(source["indicator_id"])}
+
+
+def indicators(indicators, lang: str = "zh", section: str | None = None,
+               ids: list[str] | None = None, data_dir=None) -> pd.DataFrame:
+    """The report's figures of a section (or by id): name, figure as printed, period (a year
+    the analysis infers reads 2022（推定） / 2022 (inferred)), and (zh) the verbatim quote.
+    ``indicators`` is a :class:`~guilin_analysis.lookup.Facts` or a frame of indicator rows.
+    Notes stay in the data package: they quote Chinese terms."""
+    rows, inferred = _rows_of(indicators, data_dir)
     if section is not None:
         rows = rows[rows["section"] == section]
     if ids is not None:
@@ -30,23 +44,41 @@ def indicators(indicators: pd.DataFrame, lang: str = "zh", section: str | None =
     frame = pd.DataFrame({
         label("name", lang): rows[name].to_numpy(),
         label("figure", lang): [figure_text(r, lang) for _, r in rows.iterrows()],
-        label("period", lang): [period_text(t, p, lang) for t, p in zip(rows["period_type"], rows["period"])],
+        label("period", lang): [period_text(t, p, lang, inferred=i in inferred)
+                                for i, t, p in zip(rows["indicator_id"], rows["period_type"], rows["period"])],
     })
     if lang == "zh":
         frame[label("quote", lang)] = rows["quote"].to_numpy()
     return frame
 
 
+def by_period(facts: Facts, lang: str = "zh") -> pd.DataFrame:
+    """Every figure of the report by the kind of its period (:data:`PERIOD_TYPES`): which are for
+    one year, which are changes, which are totals since a year or with no start, which are
+    counts at a point in time, and which have no period; within a kind, in the report's order."""
+    rows = facts.table.reset_index()
+    order = {t: n for n, t in enumerate(PERIOD_TYPES)}
+    rows = rows.assign(_kind=rows["period_type"].map(order)).sort_values("_kind", kind="stable")
+    name = "name_zh" if lang == "zh" else "name_en"
+    return pd.DataFrame({
+        label("period_type", lang): [label(f"period_type_{t}", lang) for t in rows["period_type"]],
+        label("name", lang): rows[name].to_numpy(),
+        label("figure", lang): [figure_text(r, lang) for _, r in rows.iterrows()],
+        label("period", lang): [facts.period(i, lang) for i in rows["indicator_id"]],
+    })
+
+
 def metrics(derived: pd.DataFrame, ids: list[str], lang: str = "zh", decimals: int = 1,
             data_dir=None) -> pd.DataFrame:
-    """Derived metrics by id: name, value with unit (labels from the data package), formula and
-    caveat in ``lang``."""
+    """Derived metrics by id: name, value with unit (labels from the data package; a bound
+    marked ≥ or ≤), formula and caveat in ``lang``."""
     rows = derived.set_index("metric_id").loc[ids]
     units = unit_labels("metric-definitions", data_dir)
+    bounds = rows["bound"] if "bound" in rows else pd.Series("exact", index=rows.index)
     frame = pd.DataFrame({
         label("name", lang): rows["name_zh" if lang == "zh" else "name_en"].to_numpy(),
-        label("value", lang): [format_metric(v, u, lang, decimals, labels=units[u])
-                               for v, u in zip(rows["value"], rows["unit"])],
+        label("value", lang): [bounded(format_metric(v, u, lang, decimals, labels=units[u]), b)
+                               for v, u, b in zip(rows["value"], rows["unit"], bounds)],
         label("formula", lang): rows["formula"].to_numpy(),
         label("caveat", lang): rows["caveat_zh" if lang == "zh" else "caveat_en"].to_numpy(),
     })
@@ -78,7 +110,8 @@ def references(reference: pd.DataFrame, ids: list[str], lang: str = "zh") -> pd.
     rows = reference.set_index("figure_id").loc[ids]
     return pd.DataFrame({
         label("name", lang): rows["name_zh" if lang == "zh" else "name_en"].to_numpy(),
-        label("value", lang): [format_figure(v, u, lang, q, resource="reference-figures")
+        label("value", lang): [("不低于" + format_figure(v, u, lang, resource="reference-figures")) if lang == "zh" and q == "at_least"
+                               else format_figure(v, u, lang, q, resource="reference-figures")     # the plans' 不低于30%
                                for v, u, q in zip(rows["value"], rows["unit"], rows["qualifier"])],
         label("period", lang): rows["period"].to_numpy(),
         label("source", lang): rows["source_zh" if lang == "zh" else "source"].to_numpy(),
