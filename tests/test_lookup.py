@@ -61,7 +61,7 @@ def test_item_finds_any_id_and_names_a_missing_one(facts):
     assert facts.item("eldercare.beds.total", "en")[1] == 32715
     assert facts.item("eldercare.nursing_share_of_institutional_beds", "en")[2] == "66.7%"
     assert facts.item("target.nursing_bed_share.2025", "zh")[2] == "不少于55%"
-    with pytest.raises(KeyError, match="neither an indicator, a derived metric nor a reference figure"):
+    with pytest.raises(KeyError, match="not an indicator, a derived metric, a reference figure or a division count"):
         facts.item("eldercare.beds.nope", "en")
 
 

@@ -31,6 +31,7 @@ import re
 import pandas as pd
 
 from .data import INDICATORS, load_indicators, load_reference, unit_labels
+from .scenario import bounds, check_overrides
 
 _ID = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
 
@@ -66,28 +67,46 @@ def _evaluate(formula: str, values: dict[str, float]) -> tuple[float, list[str]]
     return walk(ast.parse(expression, mode="eval")), list(names)
 
 
-def base_values(data_dir: str | os.PathLike | None = None) -> dict[str, float]:
-    """Every indicator and reference figure in base units, and the division counts."""
+def base_values(data_dir: str | os.PathLike | None = None, overrides: dict | None = None) -> dict[str, float]:
+    """Every indicator and reference figure in base units, and the division counts.
+
+    ``overrides`` is a what-if scenario (:mod:`~guilin_analysis.scenario`): ``{id: value}``, each
+    value in the unit its figure is printed in, checked (and refused in one sentence) first."""
     values: dict[str, float] = {}
+    multipliers: dict[str, float] = {}
+    limits: dict[str, dict] = {}
     for table, resource, key in [(load_indicators(data_dir), INDICATORS, "indicator_id"),
                                  (load_reference("reference-figures", data_dir), "reference-figures", "figure_id")]:
         labels = unit_labels(resource, data_dir)
         for row in table.itertuples(index=False):
             values[getattr(row, key)] = row.value * labels[row.unit]["multiplier"]
+            multipliers[getattr(row, key)] = labels[row.unit]["multiplier"]
+            limits[getattr(row, key)] = bounds(labels[row.unit], row._asdict())
     divisions = load_reference("township-divisions", data_dir)
     values["divisions.township_rows"] = float(len(divisions))
     values["divisions.townships"] = float(divisions["name"].str.contains("(?:镇|乡|街道)$").sum())
+    limits.update({i: {"minimum": 0} for i in DIVISION_COUNTS})
+    for item_id, value in check_overrides(overrides, limits).items():
+        values[item_id] = value * multipliers.get(item_id, 1)
     return values
+
+
+#: The counts of the division table that formulas may use.
+DIVISION_COUNTS = ("divisions.townships", "divisions.township_rows")
 
 
 DEFINITIONS = "metric-definitions"
 
 
-def derived_metrics(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+def derived_metrics(data_dir: str | os.PathLike | None = None, overrides: dict | None = None) -> pd.DataFrame:
     """Every metric of ``metric-definitions``, computed from a data package (see the module
-    docstring), in the order of the definitions."""
-    values = base_values(data_dir)
+    docstring), in the order of the definitions; under a what-if scenario when ``overrides``
+    is given (see :func:`base_values`)."""
     definitions = load_reference(DEFINITIONS, data_dir)
+    for metric in definitions[definitions["metric_id"].isin(list(overrides or {}))].itertuples():
+        raise ValueError(f"overrides: {metric.metric_id!r} is a derived metric, computed from its formula "
+                         f"({metric.formula}): set its inputs instead")
+    values = base_values(data_dir, overrides)
     reference = load_reference("reference-figures", data_dir)
     ratios = {**dict(zip(reference["figure_id"], reference["ratio"])),
               **dict(zip(definitions["metric_id"], definitions["ratio"]))}
