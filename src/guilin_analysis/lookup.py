@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .data import INDICATORS, load_indicators, load_reference, load_report_text, unit_labels
 from .formatting import (check_lang, format_metric, format_number, format_quantity, money, percent, period_text,
@@ -47,6 +47,9 @@ from .metrics import DIVISION_COUNTS, base_values, derived_metrics
 from .paths import NOTEBOOKS_DIR
 from .provenance import chinese_number
 from .scenario import UnknownIdError, unknown_id
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 REFERENCE = "reference-figures"
 
@@ -330,33 +333,35 @@ class Facts:
         """Where the indicator's quote stands in the report text (line, character, offset; the
         first occurrence, where the source page anchors it) and which committed notebooks use it
         (those whose outputs declare it in their ``guilin_report`` metadata ``ids``)."""
-        text, quote = self._report_text(), self.quote(indicator_id)
-        offset = text.find(quote)
-        if offset < 0:             # the loader checks every quote, so only an edited copy gets here
-            raise ValueError(f"the quote of {indicator_id!r} ({quote!r}) does not occur in the report text")
+        text, quote, offset = self._locate(indicator_id)
         line = text.count("\n", 0, offset) + 1
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
         users = [stem for stem, ids in used_ids(notebooks_dir).items() if indicator_id in ids]
         return Where(indicator_id, quote, line, column, offset, users)
 
-    def _report_text(self) -> str:
+    def _locate(self, indicator_id: str) -> tuple[str, str, int]:
+        """``(report text, quote, offset of its first occurrence)``."""
         if not hasattr(self, "_text"):
             self._text = load_report_text(self.data_dir)
-        return self._text
+        quote = self.quote(indicator_id)
+        offset = self._text.find(quote)
+        if offset < 0:             # the loader checks every quote, so only a text changed since gets here
+            raise ValueError(f"the quote of {indicator_id!r} ({quote!r}) does not occur in the report text")
+        return self._text, quote, offset
 
     def in_sentence(self, indicator_id: str) -> tuple[str, str, str, str, str]:
         """The quote in its sentence, cut in five: ``(before, quote before the figure, the figure as
         the report prints it, quote after the figure, after)``; joined, they are the sentence."""
-        place = self.where(indicator_id, notebooks_dir=_NO_NOTEBOOKS)
-        text, start, end = self._report_text(), place.offset, place.offset + len(place.quote)
+        text, quote, start = self._locate(indicator_id)
+        end = start + len(quote)
         left = max(text.rfind(c, 0, start) for c in _SENTENCE_ENDS) + 1
-        right = text[start:end][-1:] in _SENTENCE_ENDS and end or \
-            min([i for i in (text.find(c, end) for c in _SENTENCE_ENDS) if i >= 0] or [len(text)])
-        if right < len(text) and text[right] != "\n" and right != end:
-            right += 1
+        right = end
+        if text[end - 1:end] not in _SENTENCE_ENDS:          # else the quote ends its sentence
+            right = min([i for i in (text.find(c, end) for c in _SENTENCE_ENDS) if i >= 0] or [len(text)])
+            if right < len(text) and text[right] != "\n":
+                right += 1                                  # the full stop ends the sentence too
         while right < len(text) and text[right] in "”’）」":
             right += 1
-        quote = place.quote
         row = self.table.loc[indicator_id]
         transcribed = self.overrides[indicator_id].transcribed if indicator_id in self.overrides else row["value"]
         span = _figure_span(quote, transcribed, self.units[INDICATORS][row["unit"]]["multiplier"]) or (0, len(quote))
@@ -547,7 +552,6 @@ _WORDS = {
 
 _SENTENCE_ENDS = "。！？\n"
 _NUMBER_RUN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿]+")
-_NO_NOTEBOOKS = object()       # where() without reading notebooks (for in_sentence)
 
 
 def _figure_span(quote: str, value: float, multiplier: float) -> tuple[int, int] | None:
@@ -640,8 +644,6 @@ def notebook_ids(notebook) -> list[str]:
 def used_ids(notebooks_dir=None) -> dict[str, list[str]]:
     """``{notebook stem: ids its outputs declare}`` for the committed notebooks of a folder
     (``notebooks/`` by default), read once per version of each file."""
-    if notebooks_dir is _NO_NOTEBOOKS:
-        return {}
     used = {}
     for path in sorted(Path(NOTEBOOKS_DIR if notebooks_dir is None else notebooks_dir).glob("*.ipynb")):
         stat = path.stat()
