@@ -1,7 +1,9 @@
 # The project's commands. A fresh machine needs only python3 (3.10+), make and git.
 #   make report     build the HTML report under reports/ (installs first if needed)
 #   make test       run every test: unit, provenance, command line, nbval on the notebooks
-#   make lab        open JupyterLab on notebooks/ with the project's kernel (guilin-civil-affairs), no news prompt
+#   make lab        open JupyterLab on notebooks/ with the project's kernel (guilin-civil-affairs), no news prompt;
+#                   as root too (--allow-root is added when the user id is 0); more options in LAB_ARGS, e.g.
+#                   make lab LAB_ARGS="--no-browser --ip 0.0.0.0 --port 8899"
 #   make notebooks  re-execute the notebooks in place (refreshes the nbval baseline)
 #   make bench      run the benchmarks under benchmarks/
 
@@ -30,12 +32,17 @@ $(STAMP): pyproject.toml
 
 report: install
 	$(BIN)/guilin-report build
+	@echo "The report: reports/zh/index.html (中文) and reports/en/index.html (English), under $(CURDIR)"
 
 test: install
 	$(BIN)/python -m pytest
 
+# JupyterLab refuses to start as root unless told; root is the usual user in Docker and cloud notebooks.
+LAB_ARGS ?=
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: install
-	$(BIN)/jupyter lab notebooks/ --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+	$(BIN)/jupyter lab notebooks/ --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate $(LAB_ROOT) $(LAB_ARGS)
 
 notebooks: install
 	$(BIN)/guilin-report refresh-notebooks

@@ -99,7 +99,7 @@ def test_item_finds_any_id_and_names_a_missing_one(facts):
     assert facts.item("eldercare.lottery_funds_per_adapted_household", "zh")[2] == "≤2500元/户"
     assert facts.item("target.nursing_bed_share.2025", "zh")[2] == "55%"
     assert facts.item("target.nursing_bed_share.2020", "zh")[2] == "不低于30%"
-    with pytest.raises(KeyError, match="neither an indicator, a derived metric nor a reference figure"):
+    with pytest.raises(KeyError, match="not an indicator, a derived metric, a reference figure or a division count"):
         facts.item("eldercare.beds.nope", "en")
 
 
@@ -110,3 +110,271 @@ def test_facts_follow_a_changed_copy(data_copy):
     changed = Facts(data_copy)
     assert changed.voice("zh").f("eldercare.beds.total") == "41234张"
     assert changed.voice("en").pct("eldercare.nursing_share_of_all_beds") == f"{8913 / 41234 * 100:.1f}%"
+
+
+# ---------------------------------------------------------------- what-if scenarios
+
+import json
+import math
+import re
+
+from guilin_analysis import charts
+from guilin_analysis.lookup import Override, notebook_ids
+from guilin_analysis.paths import REPO_ROOT
+from guilin_analysis.scenario import UnknownIdError
+
+
+def test_a_scenario_changes_the_figures_the_metrics_and_the_audit_but_no_quote(facts):
+    scenario = Facts(overrides={"eldercare.beds.nursing": 9500})
+    assert scenario.overrides == {"eldercare.beds.nursing": Override(transcribed=8913, scenario=9500)}
+    assert scenario.value("eldercare.beds.nursing") == 9500 and facts.value("eldercare.beds.nursing") == 8913
+    assert scenario.voice("zh").f("eldercare.beds.nursing") == "9500张"
+    share = 9500 / 13372 * 100                                         # 养老机构床位数13372张
+    assert math.isclose(scenario.metric("eldercare.nursing_share_of_institutional_beds"), share)
+    assert math.isclose(facts.metric("eldercare.nursing_share_of_institutional_beds"), 8913 / 13372 * 100)
+    # the transcription stays verbatim: quote, report text, the rows on disk
+    assert scenario.quote("eldercare.beds.nursing") == "其中护理型床位8913张"
+    assert "其中护理型床位8913张" in ga.load_report_text()
+    assert ga.load_indicators().set_index("indicator_id").loc["eldercare.beds.nursing", "value"] == 8913
+    # the audit computed through that Facts reads the scenario; the same as audit(data_dir, overrides)
+    checks = ga.audit(scenario).set_index("check_id")
+    recomputed = checks.loc["eldercare.beds.nursing_share_recomputed"]
+    assert f"{share:.2f}%" in recomputed["explanation_en"] and recomputed["status"] == "inconsistent"
+    assert ga.audit(None, {"eldercare.beds.nursing": 9500}).equals(ga.audit(scenario))
+    assert ga.audit().set_index("check_id").loc["eldercare.beds.nursing_share_recomputed", "status"] == "consistent"
+
+
+def test_a_scenario_value_is_in_the_printed_unit():
+    scenario = Facts(overrides={"volunteering.registered_volunteers": 120})       # 120万人
+    assert scenario.voice("en").f("volunteering.registered_volunteers") == "1.2 million registered volunteers"
+    assert scenario.base_value("volunteering.registered_volunteers") == 1_200_000
+    assert math.isclose(scenario.metric("volunteering.registered_per_100_residents"), 1_200_000 / 4931137 * 100)
+
+
+def test_the_78_or_99_stations_conflict_read_as_two_scenarios(facts):
+    first, second = "governance.social_work.township_stations", "governance.social_work.township_stations.restated"
+    assert facts.conflict(first) == second
+    as_99 = Facts(overrides={first: 99})              # the reading that the first statement is wrong
+    as_78 = Facts(overrides={second: 78})             # the reading that the second one is wrong
+    for reading, stations in ((as_99, 99), (as_78, 78)):
+        assert reading.conflict(first) is None
+        assert math.isclose(reading.metric("governance.social_work_station_coverage_first"), stations / 147 * 100)
+        assert math.isclose(reading.metric("governance.social_work_station_coverage_restated"), stations / 147 * 100)
+        assert ga.audit(reading).set_index("check_id").loc[f"restated.{first}", "status"] == "consistent"
+    assert as_78.overrides == {second: Override(99, 78)}
+
+
+def test_a_division_count_and_a_reference_figure_can_be_set():
+    scenario = Facts(overrides={"divisions.townships": 148, "population.guilin.resident": 5_000_000})
+    assert scenario.overrides["divisions.townships"] == Override(147, 148)
+    assert scenario.base_value("divisions.townships") == 148
+    assert math.isclose(scenario.metric("child_welfare.protection_workstation_coverage"), 97 / 148 * 100)
+    assert scenario.ref_value("population.guilin.resident") == 5_000_000
+    assert math.isclose(scenario.metric("volunteering.registered_per_100_residents"), 1_101_400 / 5_000_000 * 100)
+
+
+@pytest.mark.parametrize("overrides, error, message", [
+    ({"eldercare.beds.nursin": 9500}, UnknownIdError,
+     "overrides: 'eldercare.beds.nursin' is not an indicator, a reference figure or a division count of this data "
+     "package; did you mean 'eldercare.beds.nursing'"),
+    ({"eldercare.nursing_share_of_institutional_beds": 70}, ValueError,
+     "overrides: 'eldercare.nursing_share_of_institutional_beds' is a derived metric, computed from its formula "
+     "(eldercare.beds.nursing / eldercare.beds.institutional × 100): set its inputs instead"),
+    ({"eldercare.beds.nursing": "9500"}, ValueError,
+     "overrides: the value for 'eldercare.beds.nursing' must be a finite number in the unit the figure is printed in, "
+     "not '9500'"),
+    ({"eldercare.beds.nursing": True}, ValueError, "must be a finite number"),
+    ({"eldercare.beds.nursing": float("nan")}, ValueError, "must be a finite number"),
+    ({"eldercare.beds.nursing": None}, ValueError, "must be a finite number"),
+    ({"eldercare.beds.nursing": -1}, ValueError,
+     "overrides: -1 for 'eldercare.beds.nursing' is below the minimum 0, the bound datapackage.json declares"),
+    ({"eldercare.beds.nursing_share": 101}, ValueError, "is above the maximum 100"),
+    ({"population.guilin.resident": 0}, ValueError, "must be greater than 0"),
+    (["eldercare.beds.nursing", 9500], ValueError, "overrides must be a mapping of ids to numbers"),
+])
+def test_a_bad_scenario_is_refused_in_one_sentence(overrides, error, message):
+    with pytest.raises(error) as caught:
+        Facts(overrides=overrides)
+    assert message in str(caught.value) and str(caught.value).startswith("overrides") and "\n" not in str(caught.value)
+
+
+def test_a_change_may_be_negative_where_its_unit_allows_it():
+    # percentages are bounded 0-100 except for changes (exceptWhere period_type change)
+    assert Facts(overrides={"eldercare.beds.total_growth": -2}).value("eldercare.beds.total_growth") == -2
+
+
+def test_key_figures_follow_a_scenario():
+    key = dict(ga.key_figures("zh", overrides={"governance.social_work.township_stations": 99}))
+    assert key["建成乡镇（街道）社工站"] == "99个"
+
+
+# ---------------------------------------------------------------- unknown ids, base values
+
+def test_an_unknown_id_names_itself_and_suggests_the_closest(facts):
+    for lookup in (lambda i: facts.value(i), lambda i: facts.fig(i, "zh"), lambda i: facts.period(i, "en"),
+                   lambda i: facts.name(i, "zh"), lambda i: facts.voice("en").f(i), lambda i: facts.quote(i),
+                   lambda i: facts.where(i), lambda i: facts.show(i), lambda i: facts.base_value(i),
+                   lambda i: facts.conflict(i)):
+        with pytest.raises(UnknownIdError) as caught:
+            lookup("eldercare.beds.nursin")
+        assert isinstance(caught.value, KeyError)
+        assert str(caught.value).startswith("'eldercare.beds.nursin' is not ")
+        assert "did you mean 'eldercare.beds.nursing'" in str(caught.value)
+        assert caught.value.suggestions[0] == "eldercare.beds.nursing"
+    with pytest.raises(UnknownIdError, match=r"is not a derived metric .*'eldercare.nursing_share_of_all_beds'"):
+        facts.metric("eldercare.nursing_share_of_al_beds")
+    with pytest.raises(UnknownIdError, match="ga.search"):
+        facts.value("nothing.like.this")
+
+
+def test_an_id_of_another_kind_says_what_it_is_and_how_to_read_it(facts):
+    with pytest.raises(UnknownIdError, match=r"'eldercare.nursing_share_of_all_beds' is a derived metric, not an "
+                                             r"indicator: read it with facts.metric\('eldercare.nursing_share_of_all_beds'\)"):
+        facts.value("eldercare.nursing_share_of_all_beds")
+    with pytest.raises(UnknownIdError, match=r"is an indicator, not a reference figure: read it with facts.value"):
+        facts.ref("eldercare.beds.total", "zh")
+
+
+def test_the_ids_of_the_readme_formulas_are_reachable(facts):
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## How each figure is derived", 1)[1].split("\n\n")[2]
+    ids = set(re.findall(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+", table))
+    assert {"divisions.townships", "population.guilin.resident", "eldercare.beds.nursing"} <= ids
+    for i in ids:
+        assert facts.kind(i) and math.isfinite(facts.base_value(i))
+    assert facts.kind("divisions.townships") == "count" and facts.base_value("divisions.townships") == 147
+    assert facts.item("divisions.township_rows", "en")[1] == 148
+
+
+def test_value_as_printed_and_base_value_in_base_units(facts):
+    assert "as printed" in Facts.value.__doc__ and "base_value" in Facts.value.__doc__
+    assert facts.value("volunteering.registered_volunteers") == 110.14                 # 110.14万人
+    assert facts.base_value("volunteering.registered_volunteers") == 1_101_400
+    assert facts.base_value("social_affairs.lottery.sales") == 100_000_000             # 突破亿元
+    assert facts.base_value("population.china.aged_60_plus") == 280_040_000            # 280.04 百万人
+    metric = "governance.social_work_funds_per_station_first"
+    assert facts.base_value(metric) == facts.metric(metric)
+
+
+def test_figure_bars_per_draws_metrics_and_indicators_in_base_units(facts):
+    ids = ["governance.social_work.funding", "governance.social_work_funds_per_station_first"]
+    fig = charts.figure_bars(facts, ids, "en", title="Funds", per=1e4)
+    widths = [bar.get_width() for bar in fig.axes[0].patches]
+    assert widths == pytest.approx([922.52, 9_225_200 / 78 / 1e4])
+
+
+# ---------------------------------------------------------------- provenance at the prompt
+
+def test_quote_is_the_verbatim_passage(facts):
+    assert facts.quote("eldercare.beds.total") == facts.table.loc["eldercare.beds.total", "quote"]
+    assert facts.quote("eldercare.beds.total") in ga.load_report_text()
+    with pytest.raises(UnknownIdError, match="is a derived metric, not an indicator"):
+        facts.quote("eldercare.nursing_share_of_all_beds")
+
+
+def test_where_gives_line_character_and_offset_of_every_quote(facts):
+    text = ga.load_report_text()
+    lines = text.split("\n")
+    for i in facts.table.index:
+        place = facts.where(i)
+        assert text[place.offset:].startswith(place.quote) and text.find(place.quote) == place.offset
+        assert lines[place.line - 1][place.column - 1:].startswith(place.quote)
+    place = facts.where("eldercare.beds.nursing")
+    assert str(place).startswith(f"eldercare.beds.nursing: line {place.line}, character {place.column}")
+
+
+def _notebook(outputs: list[dict]) -> dict:
+    return {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+            "cells": [{"cell_type": "code", "id": "a", "metadata": {}, "source": "", "execution_count": 1,
+                       "outputs": outputs}]}
+
+
+def _write(folder, stem, notebook) -> None:
+    (folder / f"{stem}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+
+
+def test_where_reads_the_notebooks_from_the_ids_their_outputs_declare(facts, tmp_path):
+    chart = {"output_type": "display_data", "data": {"image/png": ""},
+             "metadata": {"guilin_report": {"kind": "chart", "ids": ["eldercare.beds.total", "eldercare.beds.nursing"]}}}
+    prose = {"output_type": "execute_result", "execution_count": 1, "data": {"text/markdown": "…"},
+             "metadata": {"text/markdown": {"guilin_report": {"kind": "prose", "ids": ["eldercare.beds.nursing"]}}}}
+    _write(tmp_path, "01_charts", _notebook([chart]))
+    _write(tmp_path, "02_prose", _notebook([prose, chart]))
+    _write(tmp_path, "03_none", _notebook([{"output_type": "stream", "name": "stdout", "text": "eldercare.beds.nursing"}]))
+    _write(tmp_path, "04_odd", _notebook([{"output_type": "display_data", "data": {},
+                                           "metadata": {"guilin_report": {"ids": "eldercare.beds.nursing"}}},
+                                          {"output_type": "display_data", "data": {},
+                                           "metadata": {"guilin_report": {"ids": [3, "eldercare.beds.total"]}}}]))
+    assert notebook_ids(tmp_path / "02_prose.ipynb") == ["eldercare.beds.nursing", "eldercare.beds.total"]
+    assert notebook_ids(tmp_path / "04_odd.ipynb") == ["eldercare.beds.total"]   # a string or a number is no list of ids
+    assert facts.where("eldercare.beds.nursing", tmp_path).notebooks == ["01_charts", "02_prose"]
+    assert facts.where("eldercare.beds.total", tmp_path).notebooks == ["01_charts", "02_prose", "04_odd"]
+    assert facts.where("volunteering.teams", tmp_path).notebooks == []
+    (tmp_path / "05_broken.ipynb").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"05_broken.ipynb is not a readable notebook \(JSONDecodeError"):
+        facts.where("eldercare.beds.total", tmp_path)
+
+
+def test_every_figure_is_found_in_its_quote_and_its_sentence(facts):
+    text = ga.load_report_text()
+    for i in facts.table.index:
+        before, head, number, tail, after = facts.in_sentence(i)
+        assert head + number + tail == facts.quote(i) and before + head + number + tail + after in text
+        assert number and number != facts.quote(i), i             # the figure itself, not the whole quote
+    assert facts.in_sentence("social_affairs.lottery.sales")[2] == "亿"                      # 销售额突破亿元
+    assert facts.in_sentence("child_welfare.childrens_day.children_aided")[2] == "千"        # 资助千名困境儿童
+    assert facts.in_sentence("governance.social_work.services.restated")[4] == "。"
+
+
+def test_show_is_a_small_rich_view_of_an_indicator(facts):
+    view = facts.show("eldercare.beds.nursing", "en")
+    page = view._repr_html_()
+    for shown in ("8,913 beds", "张 (beds)", "exact", "2022", "eldercare.beds.nursing", "Nursing-type beds",
+                  "<mark>其中护理型床位<strong>8913</strong>张</mark>，护理型床位占比达66%"):
+        assert shown in page, shown
+    assert "养老机构床位数13372张，<mark>" in page                  # the quote in its sentence
+    assert "8,913 beds" in repr(view) and "其中护理型床位8913张" in repr(view)
+    zh = facts.show("child_welfare.childrens_day.funds_raised")._repr_html_()
+    assert "60余万元" in zh and "超过 (more_than)" in zh
+
+
+def test_show_marks_a_scenario_and_a_conflict(facts):
+    scenario = Facts(overrides={"eldercare.beds.nursing": 9500})
+    assert "9500张（情景值；报告原文为8913张）" in scenario.show("eldercare.beds.nursing")._repr_html_()
+    assert "<strong>8913</strong>" in scenario.show("eldercare.beds.nursing")._repr_html_()   # the quote as printed
+    first = facts.show("governance.social_work.township_stations", "en")._repr_html_()
+    second = facts.show("governance.social_work.township_stations.restated", "en")._repr_html_()
+    assert "Contradicted by another statement" in first and "99 stations" in first
+    assert "Contradicted by another statement" in second and "78 stations" in second
+
+
+def test_show_views_metrics_references_and_counts(facts):
+    metric = facts.show("eldercare.nursing_share_of_institutional_beds", "en")._repr_html_()
+    assert "66.7%" in metric and "eldercare.beds.nursing / eldercare.beds.institutional × 100" in metric
+    reference = facts.show("target.nursing_bed_share.2025", "zh")._repr_html_()
+    assert "55%" in reference and "国发〔2021〕35号" in reference
+    assert "147" in facts.show("divisions.townships", "en")._repr_html_()
+
+
+def test_show_escapes_every_text(data_copy):
+    rewrite(data_copy / INDICATORS_CSV, lambda t: t.replace(",护理型床位,", ",护理型<script>alert(1)</script>床位,", 1))
+    rewrite(data_copy / "source" / "guilin-civil-affairs-report.zh.txt",
+            lambda t: t.replace("民政部门积极应对", "民政部门<img src=x onerror=alert(1)>积极应对", 1))
+    page = Facts(data_copy).show("eldercare.beds.nursing")._repr_html_()
+    assert "<script>" not in page and "<img" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_search_finds_ids_names_quotes_and_notes():
+    found = ga.search("志愿")
+    assert list(found.columns) == ["id", "kind", "name_zh", "name_en", "value", "unit", "found_in"]
+    assert {"volunteering.teams", "volunteering.registered_volunteers", "volunteering.registered_per_100_residents"} \
+        <= set(found["id"])
+    assert set(found["kind"]) <= {"indicator", "metric", "reference", "count"}
+    assert found.set_index("id").loc["volunteering.teams", "found_in"] == "name_zh, quote"
+    english = ga.search("NURSING-TYPE")                                  # case does not matter
+    assert "eldercare.beds.nursing" in set(english["id"]) and "target.nursing_bed_share.2025" in set(english["id"])
+    assert "divisions.townships" in set(ga.search("divisions")["id"])
+    assert ga.search("no such words anywhere").empty
+    with pytest.raises(ValueError, match="search takes a word"):
+        ga.search("  ")

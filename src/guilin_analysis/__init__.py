@@ -2,9 +2,18 @@
 
 The public API used by the notebooks, the command line and outside checks. The analysis
 modules (metrics, audit, lookup, compare, notebook, charts, tables, style) load on first use, so that
-the command line and the data checks start without importing pandas or matplotlib.
+the command line and the data checks start without importing pandas or matplotlib;
+``dir(guilin_analysis)`` (and so tab completion) lists every name, loaded or not.
+
+At the prompt::
+
+    import guilin_analysis as ga
+    facts = ga.Facts()                          # or ga.Facts(data_dir, overrides={"eldercare.beds.nursing": 9500})
+    facts.show("eldercare.beds.nursing")        # value, unit, qualifier, period, the quote in its sentence
+    facts.quote("eldercare.beds.nursing"); facts.where("eldercare.beds.nursing")
+    ga.search("志愿")                           # ids, names, quotes and notes that contain a word
 """
-from importlib import import_module
+from importlib import import_module as _import_module
 
 from .data import (
     DataValidationError,
@@ -15,6 +24,7 @@ from .data import (
     validate,
 )
 from .labels import label
+from .scenario import UnknownIdError
 
 __version__ = "0.1.0"
 
@@ -26,6 +36,7 @@ _LAZY = {
     "Facts": ("lookup", "Facts"),
     "key_figures": ("lookup", "key_figures"),
     "key_figure_rows": ("lookup", "key_figure_rows"),
+    "search": ("lookup", "search"),
     "say": ("notebook", "say"),
     "finding": ("notebook", "finding"),
     "pick": ("notebook", "pick"),
@@ -35,9 +46,14 @@ _LAZY = {
     "tables": ("tables", None),
     "style": ("style", None),
     "formatting": ("formatting", None),
+    "lookup": ("lookup", None),
+    "metrics": ("metrics", None),
+    "consistency": ("consistency", None),
+    "notebook": ("notebook", None),
+    "scenario": ("scenario", None),
 }
 
-__all__ = ["DataValidationError", "Problem", "label", "load_indicators", "load_reference",
+__all__ = ["DataValidationError", "Problem", "UnknownIdError", "label", "load_indicators", "load_reference",
            "load_report_text", "validate", *_LAZY]
 
 
@@ -45,7 +61,13 @@ def __getattr__(name: str):
     if name not in _LAZY:
         raise AttributeError(f"module 'guilin_analysis' has no attribute {name!r}")
     module, attr = _LAZY[name]
-    loaded = import_module(f".{module}", __name__)
+    loaded = _import_module(f".{module}", __name__)
     value = loaded if attr is None else getattr(loaded, attr)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    """Every public name, including those that load on first use (for ``dir()`` and tab completion)."""
+    loaded = [n for n in globals() if not n.startswith("_")]
+    return sorted({*__all__, *loaded, "__version__"})

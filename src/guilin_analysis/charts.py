@@ -84,8 +84,7 @@ def figure_bars(facts: Facts, ids: list[str], lang: str, *, title: str, xlabel: 
     items = [facts.item(i, lang, decimals) for i in ids]
     values = [v for _, v, _ in items]
     if per is not None:
-        values = [facts.value(i) * facts.units["report-indicators"][facts.table.loc[i, "unit"]]["multiplier"] / per
-                  for i in ids]
+        values = [facts.base_value(i) / per for i in ids]
     shown = [(names or {}).get(i, name) for i, (name, _, _) in zip(ids, items)]
     if isinstance(colors, dict):         # colours by id follow the bars when the ids are reordered
         colors = [colors.get(i, PALETTE[0]) for i in ids]

@@ -72,8 +72,8 @@ class _Context(Facts):
     """:class:`~guilin_analysis.lookup.Facts` with the report text, its known gaps, the
     division table and the passages the report prints twice."""
 
-    def __init__(self, data_dir):
-        super().__init__(data_dir)
+    def __init__(self, data_dir, overrides=None):
+        super().__init__(data_dir, overrides)
         self.text = load_report_text(data_dir)
         self.divisions = load_reference("township-divisions", data_dir)
         self.repeats = repeated_passages(self.text)
@@ -546,9 +546,14 @@ def summary(checks: pd.DataFrame, lang: str) -> str:
     return f"{head}\n\n{lead}\n\n{bullets}" if bullets else head
 
 
-def audit(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
-    """Every consistency check of the report (see the module docstring), one row per check."""
-    c = _Context(data_dir)
+def audit(data_dir: str | os.PathLike | Facts | None = None, overrides: dict | None = None) -> pd.DataFrame:
+    """Every consistency check of the report (see the module docstring), one row per check.
+
+    Under a what-if scenario, the checks read its figures: ``audit(facts)`` for a
+    :class:`~guilin_analysis.lookup.Facts` made with overrides, or ``audit(data_dir, overrides)``."""
+    if isinstance(data_dir, Facts):
+        data_dir, overrides = data_dir.data_dir, {**data_dir.scenario, **(overrides or {})}
+    c = _Context(data_dir, overrides)
     n = lambda value, lang: format_number(value, lang=lang)
     townships, rows = c.metric("governance.township_level_units"), len(c.divisions)
     shares = {

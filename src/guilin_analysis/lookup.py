@@ -12,17 +12,44 @@ to one language with short names for sentences in a notebook::
 
 Notebooks, the audit and the report pages all read figures through it, so a figure reads
 the same everywhere.
+
+At the prompt, the same object answers where a figure comes from: :meth:`Facts.quote` (the
+verbatim passage), :meth:`Facts.where` (its line and character in the report text, and the
+committed notebooks whose outputs declare it), :meth:`Facts.show` (a small view for JupyterLab:
+value, unit, qualifier, period and the quote in its sentence with the figure highlighted) and
+:func:`search` (ids, names, quotes and notes that contain a word). An id the package does not
+have raises :class:`~guilin_analysis.scenario.UnknownIdError` (a ``KeyError``) naming it and
+suggesting the closest ids.
+
+What-if scenarios: ``Facts(data_dir, overrides={"eldercare.beds.nursing": 9500})`` sets figures
+to other values (each in its printed unit, see :mod:`~guilin_analysis.scenario`); the derived
+metrics and ``audit(facts)`` are computed from them, quotes and the report text stay verbatim,
+and ``facts.overrides`` lists each changed id with its transcribed and its scenario value.
 """
 from __future__ import annotations
 
+import functools
+import html
+import json
 import math
 import os
 import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
-from .data import INDICATORS, chinese_number, load_indicators, load_reference, unit_labels
+from .data import INDICATORS, chinese_number, load_indicators, load_reference, load_report_text, unit_labels
 from .formatting import (check_lang, format_metric, format_number, format_quantity, money, percent, period_text,
                          points, significant)
-from .metrics import derived_metrics
+from .labels import LABELS, label
+from .metrics import DIVISION_IDS, base_values, derived_metrics
+from .paths import NOTEBOOKS_DIR
+from .provenance import chinese_number
+from .scenario import UnknownIdError, unknown_id
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 REFERENCE = "reference-figures"
 METRICS = "metric-definitions"
@@ -93,43 +120,155 @@ def bounded(text: str, bound: str) -> str:
     return {"lower": "≥", "upper": "≤"}.get(bound, "") + text
 
 
-class Facts:
-    """Indicators, derived metrics and reference figures of one data package, by id."""
+class Override(NamedTuple):
+    """One figure of a what-if scenario: its value as transcribed and as the scenario sets it,
+    both in the unit the figure is printed in."""
 
-    def __init__(self, data_dir: str | os.PathLike | None = None):
+    transcribed: float
+    scenario: float
+
+
+#: What each kind of id is, in a sentence, and the method that reads it.
+_KINDS = {"indicator": ("an indicator", "value"), "metric": ("a derived metric", "metric"),
+          "reference": ("a reference figure", "ref_value"), "count": ("a division count", "base_value")}
+
+
+def _known(kind: str):
+    """Check a method's first argument before the method runs: an id of ``kind`` ("indicator",
+    "metric", "reference", or "any"), else :class:`UnknownIdError` naming it."""
+    def wrap(method):
+        @functools.wraps(method)
+        def checked(self, item_id, *args, **kwargs):
+            self.require(item_id, kind)
+            return method(self, item_id, *args, **kwargs)
+        return checked
+    return wrap
+
+
+class Facts:
+    """Indicators, derived metrics and reference figures of one data package, by id.
+
+    ``overrides`` (a what-if scenario, ``{id: value}``, each value in the unit the figure is
+    printed in) replaces figures before anything is derived: the metrics and ``audit(facts)``
+    follow it; quotes and the report text stay verbatim. See :mod:`~guilin_analysis.scenario`.
+    """
+
+    def __init__(self, data_dir: str | os.PathLike | None = None, overrides: dict | None = None):
         self.data_dir = data_dir
         self.table = load_indicators(data_dir).set_index("indicator_id")
-        self.metrics = derived_metrics(data_dir, exact=True).set_index("metric_id")
         self.reference = load_reference(REFERENCE, data_dir).set_index("figure_id")
+        self.metrics = derived_metrics(data_dir, exact=True, overrides=overrides).set_index("metric_id")  # checks them
+        transcribed = base_values(data_dir)
+        scenario = base_values(data_dir, overrides) if overrides else transcribed
         self.units = {name: unit_labels(name, data_dir) for name in (INDICATORS, REFERENCE, METRICS)}
         self.gaps = load_reference("text-gaps", data_dir)
         # a figure with a period next to a place where text was lost has that period inferred
         # (the eldercare section lost the sentence that named its year): 2022（推定）
         near_gaps = {i for ids in self.gaps["indicator_ids"] for i in ids.split(", ") if i}
         self.inferred = {i for i in near_gaps if i in self.table.index and self.table.loc[i, "period"]}
+        #: The counts of the division table the formulas use (``divisions.townships``: 147).
+        self.counts = {i: scenario[i] for i in DIVISION_IDS}
+        #: ``{id: Override(transcribed, scenario)}``: what this scenario changed (empty: none).
+        self.overrides: dict[str, Override] = {}
+        for item_id, value in (overrides or {}).items():
+            frame = self.table if item_id in self.table.index else \
+                self.reference if item_id in self.reference.index else None
+            before = transcribed[item_id] if frame is None else float(frame.loc[item_id, "value"])
+            if frame is not None:
+                frame.loc[item_id, "value"] = float(value)
+            self.overrides[item_id] = Override(before, float(value))
+
+    @property
+    def scenario(self) -> dict[str, float]:
+        """The scenario's values, ``{id: value}``, to pass on: ``key_figures(lang, data_dir, facts.scenario)``."""
+        return {i: o.scenario for i, o in self.overrides.items()}
+
+    def __repr__(self) -> str:
+        changed = f", overrides={self.scenario!r}" if self.overrides else ""
+        return (f"<Facts: {len(self.table)} indicators, {len(self.metrics)} derived metrics, "
+                f"{len(self.reference)} reference figures{changed}>")
+
+    # ------------------------------------------------------------ ids
+    def ids(self, kind: str = "any") -> list[str]:
+        """Every id of ``kind`` ("indicator", "metric", "reference", "count", or "any")."""
+        found = {"indicator": list(self.table.index), "metric": list(self.metrics.index),
+                 "reference": list(self.reference.index), "count": list(self.counts)}
+        if kind == "any":
+            return [i for ids in found.values() for i in ids]
+        if kind not in found:
+            raise ValueError(f"kind must be one of {', '.join(found)} or any, not {kind!r}")
+        return found[kind]
+
+    def require(self, item_id: str, kind: str = "any") -> None:
+        """Raise :class:`UnknownIdError` unless ``item_id`` is an id of ``kind``; the message names
+        the id, and either what it is instead and how to read it, or the closest ids."""
+        if kind == "any":
+            self.kind(item_id)
+            return
+        if kind not in _KINDS:
+            raise ValueError(f"kind must be one of {', '.join(_KINDS)} or any, not {kind!r}")
+        if isinstance(item_id, str) and item_id in self._index(kind):
+            return
+        actual = self._kind_of(item_id)
+        if actual:
+            what, method = _KINDS[actual]
+            raise UnknownIdError(f"{item_id!r} is {what}, not {_KINDS[kind][0]}: read it with "
+                                 f"facts.{method}({item_id!r})", str(item_id))
+        raise unknown_id(item_id, self.ids(kind), _KINDS[kind][0])
+
+    def _index(self, kind: str):
+        return {"indicator": self.table.index, "metric": self.metrics.index,
+                "reference": self.reference.index, "count": self.counts}[kind]
+
+    def _kind_of(self, item_id) -> str | None:
+        if not isinstance(item_id, str):
+            return None
+        return next((kind for kind in _KINDS if item_id in self._index(kind)), None)
 
     # ------------------------------------------------------------ values
     def has(self, *ids: str) -> bool:
         return all(i in self.table.index for i in ids)
 
+    @_known("indicator")
     def value(self, indicator_id: str) -> float:
+        """An indicator's value as printed, in its printed unit (110.14 for 110.14万人; under a
+        scenario, the scenario's value). :meth:`base_value` gives it in base units."""
         return float(self.table.loc[indicator_id, "value"])
 
+    @_known("metric")
     def metric(self, metric_id: str) -> float:
         return float(self.metrics.loc[metric_id, "value"])
 
+    @_known("reference")
     def ref_value(self, figure_id: str) -> float:
         return float(self.reference.loc[figure_id, "value"])
 
+    @_known("any")
+    def base_value(self, item_id: str) -> float:
+        """Any id's value in base units (persons, yuan, beds): an indicator or reference figure
+        times its unit's multiplier from the package's unit labels (110.14万人 is 1,101,400), a
+        derived metric as computed (formulas work in base units), a division count."""
+        kind = self.kind(item_id)
+        if kind == "metric":
+            return self.metric(item_id)
+        if kind == "count":
+            return float(self.counts[item_id])
+        frame, resource = (self.table, INDICATORS) if kind == "indicator" else (self.reference, REFERENCE)
+        row = frame.loc[item_id]
+        return float(row["value"]) * self.units[resource][row["unit"]]["multiplier"]
+
     # ------------------------------------------------------------ words
+    @_known("indicator")
     def name(self, indicator_id: str, lang: str) -> str:
         return self.table.loc[indicator_id, "name_zh" if check_lang(lang) == "zh" else "name_en"]
 
+    @_known("indicator")
     def unit_en(self, indicator_id: str) -> str:
         """What one unit of the figure counts, in English (``stations`` for 78个社工站)."""
         row = self.table.loc[indicator_id]
         return row["unit_en"] or self.units[INDICATORS][row["unit"]]["en"]
 
+    @_known("indicator")
     def fig(self, indicator_id: str, lang: str, with_unit: bool = True, exact: bool = False) -> str:
         """An indicator as printed, for ``lang``: ``约900户``, ``about 900 households``.
 
@@ -142,6 +281,7 @@ class Facts:
         """Several indicators as printed, listed the way ``lang`` lists them."""
         return ("、" if lang == "zh" else ", ").join(self.fig(i, lang) for i in ids)
 
+    @_known("reference")
     def ref(self, figure_id: str, lang: str, with_qualifier: bool = False) -> str:
         """A reference figure: ``55%``, or with its qualifier ``不低于30%`` (the plans' own word for a
         floor) / ``at least 30%``."""
@@ -163,6 +303,7 @@ class Facts:
         frame = self.table if kind == "indicator" else self.reference
         return "lower" if frame.loc[item_id, "qualifier"] in ("more_than", "at_least") else "exact"
 
+    @_known("indicator")
     def period(self, indicator_id: str, lang: str) -> str:
         """The figure's period: ``2022年以来`` / ``since 2022``, ``报道时`` / ``at the time of the
         report``; a year the analysis infers reads ``2022（推定）`` / ``2022 (inferred)``."""
@@ -174,11 +315,13 @@ class Facts:
         return format_number(self.metric(metric_id), decimals, lang)
 
     # ------------------------------------------------------------ statements
+    @_known("indicator")
     def restatement(self, indicator_id: str) -> str | None:
         """The id of the second statement of a figure, if the report states it twice."""
         second = f"{indicator_id}.restated"
         return second if second in self.table.index else None
 
+    @_known("indicator")
     def conflict(self, indicator_id: str) -> str | None:
         """The id of a second statement that disagrees with this one, else None."""
         second = self.restatement(indicator_id)
@@ -213,17 +356,21 @@ class Facts:
 
     # ------------------------------------------------------------ any id
     def kind(self, item_id: str) -> str:
-        """Which table an id belongs to: "indicator", "metric" or "reference"."""
-        for kind, frame in (("indicator", self.table), ("metric", self.metrics), ("reference", self.reference)):
-            if item_id in frame.index:
-                return kind
-        raise KeyError(f"{item_id!r} is neither an indicator, a derived metric nor a reference figure "
-                       f"of this data package")
+        """Which table an id belongs to: "indicator", "metric", "reference", or "count" (a count
+        of the division table, such as ``divisions.townships``)."""
+        kind = self._kind_of(item_id)
+        if kind is None:
+            raise unknown_id(item_id, self.ids(), "an indicator, a derived metric, a reference figure or "
+                                                  "a division count")
+        return kind
 
     def item(self, item_id: str, lang: str, decimals: int = 1) -> tuple[str, float, str]:
-        """``(name, value, text)`` of an indicator, metric or reference figure, for a chart or table."""
+        """``(name, value, text)`` of an indicator, metric, reference figure or division count,
+        for a chart or table."""
         kind = self.kind(item_id)
         name = "name_zh" if check_lang(lang) == "zh" else "name_en"
+        if kind == "count":
+            return COUNT_NAMES[item_id][lang], self.counts[item_id], format_number(self.counts[item_id])
         if kind == "indicator":
             return self.table.loc[item_id, name], self.value(item_id), self.fig(item_id, lang)
         if kind == "metric":
@@ -236,6 +383,144 @@ class Facts:
     def voice(self, lang: str) -> "Voice":
         """These figures bound to ``lang``, for writing sentences."""
         return Voice(self, lang)
+
+    # ------------------------------------------------------------ provenance at the prompt
+    @_known("indicator")
+    def quote(self, indicator_id: str) -> str:
+        """The indicator's quote, verbatim from the report (a scenario never changes it)."""
+        return str(self.table.loc[indicator_id, "quote"])
+
+    @_known("indicator")
+    def where(self, indicator_id: str, notebooks_dir: str | os.PathLike | None = None) -> "Where":
+        """Where the indicator's quote stands in the report text (line, character, offset; the
+        first occurrence, where the source page anchors it) and which committed notebooks use it
+        (those whose outputs declare it in their ``guilin_report`` metadata ``ids``)."""
+        text, quote, offset = self._locate(indicator_id)
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        users = [stem for stem, ids in used_ids(notebooks_dir).items() if indicator_id in ids]
+        return Where(indicator_id, quote, line, column, offset, users)
+
+    def _locate(self, indicator_id: str) -> tuple[str, str, int]:
+        """``(report text, quote, offset of its first occurrence)``."""
+        if not hasattr(self, "_text"):
+            self._text = load_report_text(self.data_dir)
+        quote = self.quote(indicator_id)
+        offset = self._text.find(quote)
+        if offset < 0:             # the loader checks every quote, so only a text changed since gets here
+            raise ValueError(f"the quote of {indicator_id!r} ({quote!r}) does not occur in the report text")
+        return self._text, quote, offset
+
+    def in_sentence(self, indicator_id: str) -> tuple[str, str, str, str, str]:
+        """The quote in its sentence, cut in five: ``(before, quote before the figure, the figure as
+        the report prints it, quote after the figure, after)``; joined, they are the sentence."""
+        text, quote, start = self._locate(indicator_id)
+        end = start + len(quote)
+        left = max(text.rfind(c, 0, start) for c in _SENTENCE_ENDS) + 1
+        right = end
+        if text[end - 1:end] not in _SENTENCE_ENDS:          # else the quote ends its sentence
+            right = min([i for i in (text.find(c, end) for c in _SENTENCE_ENDS) if i >= 0] or [len(text)])
+            if right < len(text) and text[right] != "\n":
+                right += 1                                  # the full stop ends the sentence too
+        while right < len(text) and text[right] in "”’）」":
+            right += 1
+        row = self.table.loc[indicator_id]
+        transcribed = self.overrides[indicator_id].transcribed if indicator_id in self.overrides else row["value"]
+        span = _figure_span(quote, transcribed, self.units[INDICATORS][row["unit"]]["multiplier"]) or (0, len(quote))
+        return (text[left:start].lstrip(), quote[:span[0]], quote[span[0]:span[1]], quote[span[1]:],
+                text[end:right].rstrip())
+
+    @_known("any")
+    def show(self, item_id: str, lang: str = "zh") -> "View":
+        """A small view of any id for JupyterLab (``_repr_html_``, all text escaped) and the
+        terminal (``repr``). An indicator shows its figure, value, unit, qualifier, period,
+        the quote in its sentence with the figure highlighted, where it stands and which notebooks
+        use it; a derived metric its formula, inputs and caveat; a reference figure its citation."""
+        check_lang(lang)
+        kind = self.kind(item_id)
+        name = self.item(item_id, lang)[0]
+        rows: list[tuple[str, str, str | None]] = []        # (label, text, html or None for escaped text)
+        if kind == "indicator":
+            row = self.table.loc[item_id]
+            figure = self.fig(item_id, lang)
+            if item_id in self.overrides:
+                was = figure_text({**row.to_dict(), "value": self.overrides[item_id].transcribed}, lang, self.data_dir)
+                figure = _WORDS["scenario"][lang].format(figure, was)
+            qualifier = str(row["qualifier"])
+            word = label(qualifier, lang) if qualifier in LABELS else ""
+            rows += [(label("figure", lang), figure, None),
+                     (label("value", lang), format_number(row["value"]), None),
+                     (label("unit", lang), f"{row['unit']} ({self.unit_en(item_id)})", None),
+                     (label("qualifier", lang), f"{word} ({qualifier})" if word else _WORDS["exact"][lang], None),
+                     (label("period", lang), self.period(item_id, lang), None)]
+            before, head, number, tail, after = self.in_sentence(item_id)
+            sentence = "".join((before, head, number, tail, after))
+            rows.append((label("quote", lang), sentence, (
+                f"{html.escape(before)}<mark>{html.escape(head)}<strong>{html.escape(number)}</strong>"
+                f"{html.escape(tail)}</mark>{html.escape(after)}")))
+            other = self.conflict(item_id) or next((i for i in self.table.index
+                                                    if i != item_id and self._conflict_quiet(i) == item_id), None)
+            if other:
+                rows.append((label("conflicts_with", lang), f"{self.fig(other, lang)} ({other})", None))
+            place = self.where(item_id)
+            rows += [(_WORDS["where"][lang], _WORDS["line"][lang].format(line=place.line, column=place.column), None),
+                     (_WORDS["used"][lang], ", ".join(place.notebooks) or _WORDS["unused"][lang], None)]
+        elif kind == "metric":
+            row = self.metrics.loc[item_id]
+            rows += [(label("value", lang), self.item(item_id, lang)[2], None),
+                     (label("formula", lang), str(row["formula"]), None),
+                     (_WORDS["inputs"][lang], str(row["inputs"]), None),
+                     (label("caveat", lang), str(row["caveat_zh" if lang == "zh" else "caveat_en"]), None)]
+        elif kind == "reference":
+            row = self.reference.loc[item_id]
+            figure = self.ref(item_id, lang, True)
+            if item_id in self.overrides:
+                info = self.units[REFERENCE][row["unit"]]
+                was = format_quantity(self.overrides[item_id].transcribed, row["unit"], lang, row["qualifier"],
+                                      unit_en=info["en"], multiplier=info["multiplier"])
+                figure = _WORDS["scenario"][lang].format(figure, was)
+            rows += [(label("figure", lang), figure, None),
+                     (label("period", lang), str(row["period"]), None),
+                     (label("source", lang), str(row["source_zh" if lang == "zh" else "source"]), None),
+                     (label("note", lang), str(row["note"]), None)]
+        else:
+            figure = format_number(self.counts[item_id])
+            if item_id in self.overrides:
+                figure = _WORDS["scenario"][lang].format(figure, format_number(self.overrides[item_id].transcribed))
+            rows += [(label("value", lang), figure, None), (label("source", lang), _WORDS["count"][lang], None)]
+        return View(item_id, str(name), [(k, v, h) for k, v, h in rows if v not in ("", "nan")])
+
+    def _conflict_quiet(self, indicator_id: str) -> str | None:
+        return self.conflict(indicator_id) if indicator_id in self.table.index else None
+
+    def search(self, text: str) -> "pd.DataFrame":
+        """The ids whose id, Chinese or English name, quote, note (a metric's caveats and formula, a
+        reference figure's definition) contain ``text`` (case-insensitive), one row each: ``id``,
+        ``kind``, ``name_zh``, ``name_en``, ``value`` (as printed; a metric as computed), ``unit``
+        and ``found_in`` (the fields that matched)."""
+        import pandas as pd
+
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"search takes a word or part of an id, such as '志愿' or 'beds', not {text!r}")
+        wanted = text.strip().casefold()
+        fields = {"indicator": (self.table, ["name_zh", "name_en", "quote", "note"]),
+                  "metric": (self.metrics, ["name_zh", "name_en", "formula", "caveat_zh", "caveat_en"]),
+                  "reference": (self.reference, ["name_zh", "name_en", "definition", "note"])}
+        rows = []
+        for kind, (frame, columns) in fields.items():
+            for item_id, row in frame.iterrows():
+                found = (["id"] if wanted in item_id.casefold() else []) + \
+                        [c for c in columns if c in row and wanted in str(row[c]).casefold()]
+                if found:
+                    rows.append({"id": item_id, "kind": kind, "name_zh": row["name_zh"], "name_en": row["name_en"],
+                                 "value": float(row["value"]), "unit": row["unit"], "found_in": ", ".join(found)})
+        for item_id, names in COUNT_NAMES.items():
+            found = (["id"] if wanted in item_id.casefold() else []) + \
+                    [f"name_{lang}" for lang in ("zh", "en") if wanted in names[lang].casefold()]
+            if found:
+                rows.append({"id": item_id, "kind": "count", "name_zh": names["zh"], "name_en": names["en"],
+                             "value": self.counts[item_id], "unit": "个", "found_in": ", ".join(found)})
+        return pd.DataFrame(rows, columns=["id", "kind", "name_zh", "name_en", "value", "unit", "found_in"])
 
 
 class Voice:
@@ -296,18 +581,20 @@ KEY_FIGURES = [
 ]
 
 
-def key_figures(lang: str, data_dir: str | os.PathLike | None = None) -> list[tuple[str, str]]:
-    """``[(name, formatted figure)]`` for :data:`KEY_FIGURES`, read from the data; a figure the
-    report contradicts carries the other statement beside it (``78个（另一处称99个）``)."""
-    facts = Facts(data_dir)
+def key_figures(lang: str, data_dir: str | os.PathLike | None = None,
+                overrides: dict | None = None) -> list[tuple[str, str]]:
+    """``[(name, formatted figure)]`` for :data:`KEY_FIGURES`, read from the data (under a what-if
+    scenario when ``overrides`` is given); a figure the report contradicts carries the other
+    statement beside it (``78个（另一处称99个）``)."""
+    facts = Facts(data_dir, overrides)
     return [(facts.name(i, lang), facts.fig_as_stated(i, lang)) for i in KEY_FIGURES if facts.has(i)]
 
 
-def key_figure_rows(data_dir: str | os.PathLike | None = None) -> list[dict]:
+def key_figure_rows(data_dir: str | os.PathLike | None = None, overrides: dict | None = None) -> list[dict]:
     """The key figures with their period, in both languages (the display protocol's
     ``key_figures``): ``[{"id", "name": {"zh", "en"}, "value": {"zh", "en"}, "period": {"zh", "en"},
     "href"}]``; an inferred year reads ``2022（推定）`` / ``2022 (inferred)``."""
-    facts = Facts(data_dir)
+    facts = Facts(data_dir, overrides)
     return [{"id": i,
              "name": {lang: str(facts.name(i, lang)) for lang in ("zh", "en")},
              "value": {lang: facts.fig_as_stated(i, lang) for lang in ("zh", "en")},
@@ -315,3 +602,134 @@ def key_figure_rows(data_dir: str | os.PathLike | None = None) -> list[dict]:
              "href": f"source.html#{i}"}
             for i in KEY_FIGURES if facts.has(i)]
 
+
+# ---------------------------------------------------------------- provenance at the prompt
+
+#: Names of the division counts (they have no row of their own: ``metrics.base_values`` counts them).
+COUNT_NAMES = {
+    "divisions.townships": {"zh": "乡镇（街道）数（区划表中名称以镇、乡或街道结尾的行）",
+                            "en": "Townships, towns and streets (rows of the division table named 镇, 乡 or 街道)"},
+    "divisions.township_rows": {"zh": "乡镇级区划行数（含管委会）",
+                                "en": "Township-level rows of the division table (with the management committee)"},
+}
+
+_WORDS = {
+    "scenario": {"zh": "{}（情景值；报告原文为{}）", "en": "{} (scenario value; the report: {})"},
+    "where": {"zh": "原文位置", "en": "Where in the report"},
+    "exact": {"zh": "确数（exact）", "en": "exact"},
+    "line": {"zh": "第{line}行第{column}字", "en": "line {line}, character {column}"},
+    "used": {"zh": "使用的笔记本", "en": "Used in"},
+    "unused": {"zh": "已提交的笔记本均未声明使用", "en": "no committed notebook declares it"},
+    "inputs": {"zh": "所用数字", "en": "Inputs"},
+    "count": {"zh": "乡镇区划表中的计数", "en": "a count of the township division table"},
+}
+
+_SENTENCE_ENDS = "。！？\n"
+_NUMBER_RUN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿]+")
+
+
+def _figure_span(quote: str, value: float, multiplier: float) -> tuple[int, int] | None:
+    """Where the figure stands in its quote: the first number run (Arabic or Chinese) whose value
+    is ``value`` or ``value`` times the unit's multiplier (突破亿元 states 1 亿元)."""
+    wanted = Decimal(str(float(value)))
+    for match in _NUMBER_RUN.finditer(quote):
+        run = match.group(0)
+        try:
+            number = Decimal(run.replace(",", "")) if run[0].isdigit() else Decimal(chinese_number(run))
+        except (InvalidOperation, KeyError):
+            continue
+        if number == wanted or number == wanted * Decimal(str(multiplier)):
+            return match.span()
+    return None
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a figure stands: its quote's line and character (both from 1) and offset (from 0,
+    in characters) in the report text, and the committed notebooks that use it."""
+
+    indicator_id: str
+    quote: str
+    line: int
+    column: int
+    offset: int
+    notebooks: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        used = ", ".join(self.notebooks) or "no committed notebook"
+        return (f"{self.indicator_id}: line {self.line}, character {self.column} of the report text "
+                f"(offset {self.offset}); used in {used}")
+
+
+@dataclass(frozen=True)
+class View:
+    """A figure for JupyterLab (``_repr_html_``, every text escaped) and the terminal (``repr``)."""
+
+    item_id: str
+    name: str
+    rows: list[tuple[str, str, str | None]]     # (label, text, html or None: the text, escaped)
+
+    def __repr__(self) -> str:
+        width = max([len(k) for k, _, _ in self.rows] or [0])
+        return "\n".join([f"{self.item_id}: {self.name}"] + [f"  {k:<{width}}  {v}" for k, v, _ in self.rows])
+
+    def _repr_html_(self) -> str:
+        cells = "".join(f'<tr><th style="text-align:left;vertical-align:top;padding-right:1em">{html.escape(k)}</th>'
+                        f'<td style="text-align:left">{h if h is not None else html.escape(v)}</td></tr>'
+                        for k, v, h in self.rows)
+        return (f'<div class="guilin-figure"><p><code>{html.escape(self.item_id)}</code> '
+                f'<strong>{html.escape(self.name)}</strong></p><table>{cells}</table></div>')
+
+
+#: Where the display protocol keeps an output's declarations (guilin_report/protocol.py).
+METADATA_KEY = "guilin_report"
+
+_IDS_CACHE: dict[str, tuple[tuple[int, int], list[str]]] = {}
+
+
+def notebook_ids(notebook) -> list[str]:
+    """The ids an executed notebook's outputs declare (``metadata["guilin_report"]["ids"]``, or
+    under a mime type, ``metadata["text/markdown"]["guilin_report"]["ids"]``), in order, once each.
+
+    ``notebook`` is a path to an ``.ipynb`` file or the notebook as a dict. A file that is not a
+    notebook raises ValueError naming it."""
+    if isinstance(notebook, (str, os.PathLike)):
+        path = Path(notebook)
+        try:
+            notebook = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise ValueError(f"{path} is not a readable notebook ({type(err).__name__}: {err})") from None
+        if not isinstance(notebook, dict):
+            raise ValueError(f"{path} is not a notebook (its JSON is not an object)")
+    found: dict[str, None] = {}
+    for cell in notebook.get("cells", []) if isinstance(notebook.get("cells"), list) else []:
+        for output in cell.get("outputs", []) if isinstance(cell, dict) else []:
+            meta = output.get("metadata", {}) if isinstance(output, dict) else {}
+            if not isinstance(meta, dict):
+                continue
+            places = [meta.get(METADATA_KEY)] + [m.get(METADATA_KEY) for m in meta.values() if isinstance(m, dict)]
+            for place in places:
+                ids = place.get("ids") if isinstance(place, dict) else None
+                if isinstance(ids, list):
+                    found.update({i: None for i in ids if isinstance(i, str)})
+    return list(found)
+
+
+def used_ids(notebooks_dir=None) -> dict[str, list[str]]:
+    """``{notebook stem: ids its outputs declare}`` for the committed notebooks of a folder
+    (``notebooks/`` by default), read once per version of each file."""
+    used = {}
+    for path in sorted(Path(NOTEBOOKS_DIR if notebooks_dir is None else notebooks_dir).glob("*.ipynb")):
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+        cached = _IDS_CACHE.get(str(path))
+        if cached is None or cached[0] != key:
+            cached = _IDS_CACHE[str(path)] = (key, notebook_ids(path))
+        used[path.stem] = cached[1]
+    return used
+
+
+def search(text: str, data_dir: str | os.PathLike | None = None) -> "pd.DataFrame":
+    """The ids whose id, names, quote or note contain ``text``: :meth:`Facts.search` over a data
+    package, e.g. ``ga.search("志愿")`` or ``ga.search("beds")``."""
+    return Facts(data_dir).search(text)

@@ -50,6 +50,7 @@ import pandas as pd
 
 from .data import INDICATORS, load_indicators, load_reference, unit_labels
 from .formatting import format_number
+from .scenario import bounds as unit_bounds, check_overrides
 
 #: What a metric's value is of the quantity it names (``bound`` in metric-definitions).
 BOUNDS = ("exact", "lower", "upper")
@@ -92,6 +93,8 @@ def _evaluate(formula: str, values: dict[str, float]) -> tuple[float, list[str]]
 #: committee row ends in none of them).
 DIVISION_COUNTS = {"divisions.townships": "(?:镇|乡|街道)$", "divisions.streets": "街道$",
                    "divisions.towns_and_townships": "(?:镇|乡)$"}
+#: Every division count a formula may use (the ones above and all rows).
+DIVISION_IDS = (*DIVISION_COUNTS, "divisions.township_rows")
 
 
 def _half_width(value: float, qualifier: str) -> float:
@@ -106,13 +109,15 @@ def _half_width(value: float, qualifier: str) -> float:
     return 0.0
 
 
-def _inputs(data_dir) -> tuple[dict[str, float], dict[str, float], dict[str, str]]:
+def _inputs(data_dir, overrides: dict | None = None) -> tuple[dict[str, float], dict[str, float], dict[str, str]]:
     """Every indicator and reference figure in base units, with its half-width (see
     :func:`_half_width`) and the bound its qualifier implies (余/超过/以上: lower); and the
     division counts (:data:`DIVISION_COUNTS`, and ``divisions.township_rows``: all rows)."""
     values: dict[str, float] = {}
     halves: dict[str, float] = {}
     bounds: dict[str, str] = {}
+    multipliers: dict[str, float] = {}
+    limits: dict[str, dict] = {}
     for table, resource, key in [(load_indicators(data_dir), INDICATORS, "indicator_id"),
                                  (load_reference("reference-figures", data_dir), "reference-figures", "figure_id")]:
         labels = unit_labels(resource, data_dir)
@@ -122,16 +127,25 @@ def _inputs(data_dir) -> tuple[dict[str, float], dict[str, float], dict[str, str
             values[ident] = row.value * multiplier
             halves[ident] = _half_width(row.value, row.qualifier) * multiplier
             bounds[ident] = "lower" if row.qualifier in ("more_than", "at_least") and resource == INDICATORS else "exact"
+            multipliers[ident] = multiplier
+            limits[ident] = unit_bounds(labels[row.unit], row._asdict())
     divisions = load_reference("township-divisions", data_dir)
     values["divisions.township_rows"] = float(len(divisions))
     for ident, pattern in DIVISION_COUNTS.items():
         values[ident] = float(divisions["name"].str.contains(pattern).sum())
+    limits.update({i: {"minimum": 0} for i in DIVISION_IDS})
+    for ident, value in check_overrides(overrides, limits).items():   # a what-if scenario
+        values[ident] = value * multipliers.get(ident, 1)
+        halves[ident] = 0.0
     return values, halves, bounds
 
 
-def base_values(data_dir: str | os.PathLike | None = None) -> dict[str, float]:
-    """Every indicator and reference figure in base units, and the division counts."""
-    return _inputs(data_dir)[0]
+def base_values(data_dir: str | os.PathLike | None = None, overrides: dict | None = None) -> dict[str, float]:
+    """Every indicator and reference figure in base units, and the division counts.
+
+    ``overrides`` is a what-if scenario (:mod:`~guilin_analysis.scenario`): ``{id: value}``, each
+    value in the unit its figure is printed in, checked (and refused in one sentence) first."""
+    return _inputs(data_dir, overrides)[0]
 
 
 def _interval(formula: str, values: dict[str, float], halves: dict[str, float], inputs: list[str]) -> tuple[float, float]:
@@ -195,16 +209,25 @@ COLUMNS = ["metric_id", "name_zh", "name_en", "value", "unit", "formula", "input
 _FILE = "metrics/metric-definitions.csv"
 
 
-def derived_metrics(data_dir: str | os.PathLike | None = None, exact: bool = False) -> pd.DataFrame:
+def derived_metrics(data_dir: str | os.PathLike | None = None, exact: bool = False,
+                    overrides: dict | None = None) -> pd.DataFrame:
     """Every metric of ``metric-definitions``, computed from a data package (see the module
     docstring), in the order of the definitions; ``value`` rounded to the precision its inputs
-    support, unless ``exact``.
+    support, unless ``exact``; under a what-if scenario when ``overrides`` is given (see
+    :func:`base_values`).
 
     Refused, with one sentence naming the file, line and column: a formula that sets shares of
     different ratio keys against each other, and a ``bound`` other than the one a bounded input
     implies."""
-    values, halves, bounds = _inputs(data_dir)
     definitions = load_reference(DEFINITIONS, data_dir)
+    for metric in definitions[definitions["metric_id"].isin(list(overrides or {}))].itertuples():
+        raise ValueError(f"overrides: {metric.metric_id!r} is a derived metric, computed from its formula "
+                         f"({metric.formula}): set its inputs instead")
+    values, halves, bounds = _inputs(data_dir, overrides)
+    for metric in definitions[definitions["metric_id"].isin(list(overrides or {}))].itertuples():
+        raise ValueError(f"overrides: {metric.metric_id!r} is a derived metric, computed from its formula "
+                         f"({metric.formula}): set its inputs instead")
+    values = base_values(data_dir, overrides)
     reference = load_reference("reference-figures", data_dir)
     ratios = {**dict(zip(reference["figure_id"], reference["ratio"])),
               **dict(zip(definitions["metric_id"], definitions["ratio"]))}
