@@ -23,7 +23,7 @@ _LAZY = {
     "audit": ("consistency", "audit"),
     "audit_summary": ("consistency", "summary"),
     "Facts": ("lookup", "Facts"),
-    "key_figures": ("lookup", "key_figures"),
+    "key_figures": ("notebook", "key_figures"),
     "say": ("notebook", "say"),
     "finding": ("notebook", "finding"),
     "pick": ("notebook", "pick"),
