@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 import guilin_analysis as ga
+from guilin_analysis.lookup import key_figure_entries
 from guilin_analysis.lookup import Facts
 
 from conftest import INDICATORS_CSV, rewrite
@@ -39,8 +40,9 @@ def test_a_conflict_is_never_shown_one_sided(facts):
     assert facts.conflict("governance.social_work.funding") is None
     assert facts.fig_as_stated("governance.social_work.township_stations", "zh") == "78个（另一处称99个）"
     assert facts.fig_as_stated("governance.social_work.township_stations", "en") == "78 stations (elsewhere: 99)"
-    key = dict(ga.key_figures("zh"))
-    assert key["建成乡镇（街道）社工站"] == "78个（另一处称99个）"
+    entries, shown = key_figure_entries(facts, ["governance.social_work.township_stations"])
+    assert entries[0]["value"]["zh"] == "78个（另一处称99个）"
+    assert shown == ["governance.social_work.township_stations", "governance.social_work.township_stations.restated"]
 
 
 def test_statement_counts(facts):

@@ -25,7 +25,7 @@ end, labelled ``≥27.2%``; an upper bound hatched with the arrow pointing back,
 
 When the builder asks for publication figures (:data:`guilin_report.protocol.FIGURE_FORMATS_ENV`,
 :data:`~guilin_report.protocol.DPI_ENV`), a chart's output also holds its SVG (text as paths),
-its PDF (fonts embedded) and a PNG at that resolution; otherwise only the screen PNG.
+its PDF (text as paths too) and a PNG at that resolution; otherwise only the screen PNG.
 """
 from __future__ import annotations
 
@@ -37,8 +37,10 @@ import textwrap
 
 import matplotlib as mpl
 import pandas as pd
+from matplotlib import patheffects
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.ticker import ScalarFormatter, StrMethodFormatter
 
 from guilin_report import protocol
@@ -63,9 +65,23 @@ _LANGS = ("zh", "en")
 
 # ---------------------------------------------------------------- what a chart declares
 
+_OPENING, _CLOSING = "（“‘《〈【「(", "）”’》〉】」，。；：、！？)"
+
+
 def _wrap(name: str, lang: str) -> str:
-    """Break a long category name over lines (14 characters a line in Chinese, 28 in English)."""
-    return "\n".join(textwrap.wrap(name, 14 if lang == "zh" else 28)) or name
+    """Break a long category name over lines (14 characters a line in Chinese, 28 in English).
+
+    Chinese lines never end with an opening bracket or quotation mark, nor start with a closing
+    one or with punctuation: such a character moves to the line it belongs with."""
+    lines = textwrap.wrap(name, 14 if lang == "zh" else 28) or [name]
+    if lang == "zh":
+        for n in range(len(lines) - 1):
+            while lines[n] and lines[n][-1] in _OPENING:
+                lines[n], lines[n + 1] = lines[n][:-1], lines[n][-1] + lines[n + 1]
+            while lines[n + 1] and lines[n + 1][0] in _CLOSING:
+                lines[n], lines[n + 1] = lines[n] + lines[n + 1][0], lines[n + 1][1:]
+        lines = [line for line in lines if line]
+    return "\n".join(lines)
 
 
 def _top(values: list[float]) -> float:
@@ -174,11 +190,22 @@ class Chart:
         metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
                     "pdf": {"CreationDate": None, "Creator": None, "Producer": None}}[fmt]
         buffer = io.BytesIO()
-        with chart_style(self.lang) as rc:
-            # fixed ids in the SVG and no dates anywhere: the same chart gives the same bytes
-            with mpl.rc_context({"svg.hashsalt": "guilin-report"}):
-                self.figure.savefig(buffer, format=fmt, dpi=dpi or self.figure.dpi, bbox_inches="tight",
-                                    facecolor=rc["savefig.facecolor"], metadata=metadata)
+        texts = self.figure.findobj(Text) if fmt == "pdf" else []
+        before = [t.get_path_effects() for t in texts]
+        try:
+            # PDF: every glyph drawn as a path, as in the SVG. matplotlib embeds the CFF outlines of
+            # Noto Sans CJK as a TrueType font (matplotlib issue #20870), which MuPDF cannot draw;
+            # a text drawn through a path effect is written as paths instead.
+            for t in texts:
+                t.set_path_effects([patheffects.Normal()])
+            with chart_style(self.lang) as rc:
+                # fixed ids in the SVG and no dates anywhere: the same chart gives the same bytes
+                with mpl.rc_context({"svg.hashsalt": "guilin-report"}):
+                    self.figure.savefig(buffer, format=fmt, dpi=dpi or self.figure.dpi, bbox_inches="tight",
+                                        facecolor=rc["savefig.facecolor"], metadata=metadata)
+        finally:
+            for t, effects in zip(texts, before):
+                t.set_path_effects(effects)
         return buffer.getvalue()
 
     def png(self, dpi: float | None = None) -> bytes:
@@ -190,7 +217,7 @@ class Chart:
         return self._save("svg").decode("utf-8")
 
     def pdf(self) -> bytes:
-        """The chart as PDF, with the fonts embedded (subsetted TrueType)."""
+        """The chart as PDF, every glyph drawn as a path (it opens in any viewer, no font needed)."""
         return self._save("pdf")
 
     def savefig(self, *args, **kwargs):
