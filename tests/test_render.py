@@ -24,7 +24,11 @@ HOSTILE = '<script>alert(1)</script>"&'
 
 
 def _output(shown):
-    data, meta = shown._repr_mimebundle_()
+    if hasattr(shown, "_repr_mimebundle_"):
+        data, meta = shown._repr_mimebundle_()
+    else:                                     # a sentence or finding: IPython keeps its metadata under the mime type
+        text, meta = shown._repr_markdown_()
+        data, meta = {"text/markdown": text}, {"text/markdown": meta}
     return nbformat.v4.new_output("display_data", data=data, metadata=meta)
 
 
@@ -281,3 +285,20 @@ def test_every_chart_of_both_sites_matches_its_metadata(request):
                 assert rows == _numbers(meta, lang), f"{lang}/{path.stem}: {alt}"
                 checked += 1
     assert checked >= pages               # every notebook of the project draws at least one chart
+
+
+def test_what_a_notebook_gives_the_index(facts):
+    key = ga.key_figures("en", facts, ["governance.social_work.township_stations"])
+    hostile = {"kind": "key_figures", "ids": [], "figures": [
+        {"id": "x", "name": {"zh": "甲", "en": "A"}, "value": {"zh": "1", "en": "1"}, "period": {"zh": "", "en": ""},
+         "href": "javascript:alert(1)"}, {"id": "y", "name": "not both languages"}]}
+    nb = _nb(ga.finding("en", zh="甲", en="A finding", key=True), key,
+             nbformat.v4.new_output("display_data", data={"text/plain": "x"}, metadata={protocol.KEY: hostile}))
+    entries = render.index_entries(nb, "en")
+    assert entries["findings"] == ["A finding"]
+    assert entries["key_figures"] == [
+        {"id": "governance.social_work.township_stations", "name": "Township (street) social-work stations built",
+         "value": "78 stations (elsewhere: 99)", "period": "at the time of the report",
+         "href": "source.html#governance.social_work.township_stations"},
+        {"id": "x", "name": "A", "value": "1", "period": "", "href": None}]
+    assert entries["ids"] == ["governance.social_work.township_stations", "governance.social_work.township_stations.restated"]

@@ -39,7 +39,15 @@ The builder asks the kernels for figure files through the environment: :data:`FI
 (``svg``, ``pdf`` or ``svg,pdf``) and :data:`DPI_ENV` (a PNG for print at that resolution). A
 chart then adds, beside its screen PNG, the mime types of :data:`FIGURE_MIME`; without the
 variables (JupyterLab, the committed notebooks) nothing is added. :func:`figure_request` reads
-and checks them.
+and checks them. The SVG and the PDF draw every glyph as a path (they open anywhere, with no
+font); the print PNG's resolution is in the output's metadata under its mime type
+(``{"application/vnd.guilin-report.print-png": {"dpi": 300}}``). :mod:`.render` takes them out
+of the page and writes them beside the PNG: ``figures/<notebook>-<n>.svg``, ``.pdf``,
+``-<dpi>dpi.png``.
+
+nbval compares ``text/plain``, ``text/html`` and ``text/markdown`` but never an output's
+``metadata`` (nor ``image/png``): a declaration never makes it fail; the text of a chart
+(its alt text) and of a table (its cells) is the same from run to run.
 """
 from __future__ import annotations
 
@@ -65,6 +73,7 @@ DPI_ENV = "GUILIN_REPORT_DPI"
 #: Formats :data:`FIGURE_FORMATS_ENV` may list.
 FIGURE_FORMATS = ("svg", "pdf")
 #: Where a chart's output keeps each figure file (``pdf`` and ``print_png`` base64, ``svg`` text).
+#: Set only when the builder asks (:func:`figure_request`).
 FIGURE_MIME = {"svg": "image/svg+xml", "pdf": "application/pdf",
                "print_png": "application/vnd.guilin-report.print-png"}
 #: The resolutions a print PNG may have.

@@ -222,3 +222,17 @@ def prepare(nb, lang: str, stem: str = ""):
             elif meta["kind"] == "key_figures":
                 data["text/html"] = key_figures_html(meta, lang)
     return nb
+
+
+# ---------------------------------------------------------------- the index and the manifest
+
+def index_entries(nb, lang: str) -> dict:
+    """What an executed notebook gives the index and the manifest, from its declarations alone:
+    its key findings in ``lang``, its key figures (``{"id", "name", "value", "period", "href"}``
+    in ``lang``, the link only when it is inside the site) and every id it shows."""
+    figures = []
+    for f in protocol.key_figures(nb):
+        if all(isinstance(f.get(k), dict) and isinstance(f[k].get(lang), str) for k in ("name", "value", "period")):
+            figures.append({"id": str(f.get("id") or ""), "name": f["name"][lang], "value": f["value"][lang],
+                            "period": f["period"][lang], "href": protocol.safe_href(f.get("href"))})
+    return {"findings": [f[lang] for f in protocol.findings(nb)], "key_figures": figures, "ids": protocol.ids(nb)}
