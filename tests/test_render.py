@@ -269,7 +269,8 @@ def test_every_chart_of_both_sites_matches_its_metadata(request):
         site = request.getfixturevalue("built_site")
     except pytest.FixtureLookupError:
         pytest.skip("the shared built site (fixture built_site, tests/conftest.py) is not available")
-    site = Path(site)
+    assert getattr(site, "returncode", 0) == 0, getattr(site, "stderr", "")
+    site = Path(getattr(site, "out", site))          # the fixture's BuiltSite, or the folder itself
     checked = pages = 0
     for lang in ("zh", "en"):
         executed = sorted((site / lang / "notebooks").glob("*.ipynb"))
