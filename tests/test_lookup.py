@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 import guilin_analysis as ga
-from guilin_analysis.lookup import Facts, key_figure_rows
+from guilin_analysis.lookup import key_figure_entries
+from guilin_analysis.lookup import Facts
 
 from conftest import INDICATORS_CSV, rewrite
 
@@ -54,7 +55,8 @@ def test_a_year_the_analysis_infers_reads_as_inferred(facts):
     assert facts.period("eldercare.beds.total", "en") == "2022 (inferred)"
     assert facts.period("eldercare.beds.total_growth", "zh") == "2022（推定）较2021年"
     assert facts.period("eldercare.home_care.contracted_elders", "en") == "since 2022"      # printed: 2022年以来
-    rows = {r["id"]: r for r in key_figure_rows()}
+    entries, _ = key_figure_entries(facts, ["eldercare.beds.total", "governance.social_work.township_stations"])
+    rows = {r["id"]: r for r in entries}
     assert rows["eldercare.beds.total"]["period"] == {"zh": "2022（推定）", "en": "2022 (inferred)"}
     assert rows["governance.social_work.township_stations"]["value"]["zh"] == "78个（另一处称99个）"
 
@@ -70,8 +72,9 @@ def test_a_conflict_is_never_shown_one_sided(facts):
     assert facts.conflict("governance.social_work.funding") is None
     assert facts.fig_as_stated("governance.social_work.township_stations", "zh") == "78个（另一处称99个）"
     assert facts.fig_as_stated("governance.social_work.township_stations", "en") == "78 stations (elsewhere: 99)"
-    key = dict(ga.key_figures("zh"))
-    assert key["建成乡镇（街道）社工站"] == "78个（另一处称99个）"
+    entries, shown = key_figure_entries(facts, ["governance.social_work.township_stations"])
+    assert entries[0]["value"]["zh"] == "78个（另一处称99个）"
+    assert shown == ["governance.social_work.township_stations", "governance.social_work.township_stations.restated"]
 
 
 def test_statement_counts(facts):
@@ -204,8 +207,9 @@ def test_a_change_may_be_negative_where_its_unit_allows_it():
 
 
 def test_key_figures_follow_a_scenario():
-    key = dict(ga.key_figures("zh", overrides={"governance.social_work.township_stations": 99}))
-    assert key["建成乡镇（街道）社工站"] == "99个"
+    scenario = Facts(overrides={"governance.social_work.township_stations": 99})
+    entries, _ = key_figure_entries(scenario, ["governance.social_work.township_stations"])
+    assert entries[0]["value"]["zh"] == "99个"
 
 
 # ---------------------------------------------------------------- unknown ids, base values
@@ -259,7 +263,7 @@ def test_value_as_printed_and_base_value_in_base_units(facts):
 def test_figure_bars_per_draws_metrics_and_indicators_in_base_units(facts):
     ids = ["governance.social_work.funding", "governance.social_work_funds_per_station_first"]
     fig = charts.figure_bars(facts, ids, "en", title="Funds", per=1e4)
-    widths = [bar.get_width() for bar in fig.axes[0].patches]
+    widths = [bar.get_width() for bar in fig.figure.axes[0].patches]
     assert widths == pytest.approx([922.52, 9_225_200 / 78 / 1e4])
 
 

@@ -1,8 +1,11 @@
 """Reader tables: translated headers, formatted figures, English without bare Chinese."""
 from __future__ import annotations
 
+import pandas as pd
+
 import guilin_analysis as ga
 from guilin_analysis import tables
+from guilin_report import protocol
 
 from conftest import bare_chinese
 
@@ -65,11 +68,70 @@ def test_references_table():
 
 
 def test_show_keeps_full_text_escapes_markup_and_is_stable():
-    import pandas as pd
-
     long_text = "x" * 300
     frame = pd.DataFrame({"Note": ["<script>alert(1)</script>", long_text]})
     html = tables.show(frame).to_html()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     assert long_text in html
     assert html == tables.show(frame.copy()).to_html()
+
+
+# ---------------------------------------------------------------- what show() declares
+
+def _meta(table):
+    data, meta = table._repr_mimebundle_()
+    assert data["text/html"] == table.to_html()            # JupyterLab shows the same styled HTML
+    meta = meta[protocol.KEY]
+    assert not protocol.problems(meta)
+    return meta
+
+
+def test_a_figures_table_declares_its_cells_and_links_each_figure_to_its_quote():
+    frame = tables.indicators(ga.load_indicators(), "en", ids=["eldercare.beds.total", "eldercare.beds.nursing"])
+    meta = _meta(tables.show(frame))
+    assert meta["kind"] == "table" and meta["columns"] == ["Indicator", "Figure", "Period"]
+    assert meta["rows"] == [["Eldercare service beds (all kinds)", "32,715 beds", "2022 (inferred)"],
+                            ["Nursing-type beds", "8,913 beds", "2022 (inferred)"]]
+    assert meta["links"] == [[0, 1, "source.html#eldercare.beds.total"], [1, 1, "source.html#eldercare.beds.nursing"]]
+    assert meta["ids"] == ["eldercare.beds.total", "eldercare.beds.nursing"]
+
+
+def test_metrics_and_references_link_to_their_rows_on_the_data_page():
+    metrics = _meta(tables.show(tables.metrics(ga.derived_metrics(), ["eldercare.beds_outside_institutions"], "zh")))
+    assert metrics["links"] == [[0, 1, "data.html#metric-eldercare.beds_outside_institutions"]]
+    refs = _meta(tables.show(tables.references(ga.load_reference("reference-figures"), ["population.china.aged_60_plus"], "en")))
+    assert refs["links"] == [[0, 1, "data.html#ref-population.china.aged_60_plus"]]
+    assert refs["rows"][0][1] == "280.04 million persons"
+
+
+def test_an_audit_row_links_each_of_its_ids():
+    checks = ga.audit()
+    row = checks[checks["check_id"] == "restated.governance.social_work.township_stations"]
+    meta = _meta(tables.show(tables.checks(row, "en")))
+    cell = meta["rows"][0][2]
+    assert cell == "governance.social_work.township_stations, governance.social_work.township_stations.restated"
+    assert meta["links"] == [[0, 2, "source.html#governance.social_work.township_stations",
+                              "governance.social_work.township_stations"],
+                             [0, 2, "source.html#governance.social_work.township_stations.restated",
+                              "governance.social_work.township_stations.restated"]]
+
+
+def test_a_filtered_frame_keeps_its_links_a_rebuilt_one_loses_them():
+    frame = tables.indicators(ga.load_indicators(), "en", section="eldercare")
+    tail = _meta(tables.show(frame.tail(2)))
+    ids = ga.load_indicators().query("section == 'eldercare'")["indicator_id"].tolist()[-2:]
+    assert [link[2] for link in tail["links"]] == [f"source.html#{i}" for i in ids]
+    assert [link[0] for link in tail["links"]] == [0, 1]                 # positions as displayed
+    # rows renumbered and reordered: a label no longer names its row, so nothing is linked to the wrong id
+    rebuilt = _meta(tables.show(frame.iloc[::-1].reset_index(drop=True)))
+    assert rebuilt["links"] == [] and rebuilt["ids"] == []
+    changed = frame.copy()
+    changed.iloc[0, 1] = "another figure"
+    assert 0 not in [link[0] for link in _meta(tables.show(changed))["links"]]
+
+
+def test_a_table_made_in_a_cell_declares_its_cells_and_the_links_given():
+    frame = pd.DataFrame({"Name": ["<b>bold</b>", None], "Count": [3, 2.5]})
+    meta = _meta(tables.show(frame, links=[(0, 1, "source.html#x")], ids=["x"]))
+    assert meta["rows"] == [["<b>bold</b>", "3.0"], ["", "2.5"]]       # as displayed: text stays text, no "nan"
+    assert meta["links"] == [[0, 1, "source.html#x"]] and meta["ids"] == ["x"]

@@ -14,6 +14,7 @@ import pytest
 from matplotlib.text import Text
 
 import guilin_analysis as ga
+from guilin_analysis.lookup import key_figure_entries
 from guilin_analysis import charts, labels, tables
 from guilin_analysis.data import unit_labels
 from guilin_analysis.notebook import findings_of
@@ -40,8 +41,8 @@ def test_the_rule_catches_what_it_should():
         and not violations("11.7个百分点") and not violations("beds 2022")
 
 
-def _chart_texts(fig) -> list[str]:
-    return [t.get_text() for t in fig.findobj(Text)]
+def _chart_texts(chart) -> list[str]:
+    return [t.get_text() for t in chart.figure.findobj(Text)] + list(chart.meta["alt"]["zh"].split("；"))
 
 
 def _zh_strings() -> dict[str, list[str]]:
@@ -63,7 +64,9 @@ def _zh_strings() -> dict[str, list[str]]:
         "audit": checks["explanation_zh"].tolist(),
         "findings": [f["zh"] for p in sorted(NOTEBOOKS_DIR.glob("*.ipynb")) for f in findings_of(p, key_only=False)]
         + [ga.audit_summary(checks, "zh")],
-        "key figures": [f"{n}{v}" for n, v in ga.key_figures("zh")],
+        # every figure of the report as a key figure would be shown (name, figure, period)
+        "key figures": [f"{e['name']['zh']}{e['value']['zh']}（{e['period']['zh']}）"
+                        for e in key_figure_entries(facts, list(facts.table.index))[0]],
         "metric definitions": metrics["name_zh"].tolist() + metrics["caveat_zh"].tolist(),
         "tables": [str(v) for f in frames for v in [*f.columns, *f.to_numpy().ravel()]],
         "charts": [t for fig in drawn for t in _chart_texts(fig)],

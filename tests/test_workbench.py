@@ -117,9 +117,9 @@ def test_the_readme_chart_recipe_draws_in_the_project_style(tmp_path, monkeypatc
     monkeypatch.chdir(tmp_path)
     scope: dict = {}
     exec(compile(block, "README chart recipe", "exec"), scope)
-    assert isinstance(scope["bars"], Figure) and isinstance(scope["line"], Figure)
+    assert isinstance(scope["bars"].figure, Figure) and isinstance(scope["line"], Figure)
     assert (tmp_path / "beds.svg").stat().st_size > 1000
-    assert [t.get_text() for t in scope["bars"].axes[0].texts] == ["32,715 beds", "13,372 beds", "8,913 beds"]
+    assert [t.get_text() for t in scope["bars"].figure.axes[0].texts] == ["32,715 beds", "13,372 beds", "8,913 beds"]
 
 
 @pytest.fixture

@@ -523,6 +523,20 @@ class Facts:
         return pd.DataFrame(rows, columns=["id", "kind", "name_zh", "name_en", "value", "unit", "found_in"])
 
 
+#: The ids a :class:`Voice` formatted since the log was last drained, in order (a dict as an
+#: ordered set, so that it stays as small as the data however long a kernel runs).
+_formatted: dict[str, None] = {}
+
+
+def drain_formatted() -> list[str]:
+    """The ids :class:`Voice` objects formatted since the last call, in order; the log is emptied.
+    ``say``, ``finding``, the charts and the tables drain it, so each output declares the ids
+    formatted into its words (the display protocol's ``ids``)."""
+    found = list(_formatted)
+    _formatted.clear()
+    return found
+
+
 class Voice:
     """The figures of a :class:`Facts` in one language, with short names for f-strings:
 
@@ -531,76 +545,101 @@ class Voice:
     derived number to significant digits, ``money`` a derived sum in yuan, ``pts`` a difference
     of percentages (11.7个百分点), ``r`` a reference figure, ``both`` a figure with any
     conflicting statement beside it (78个（另一处称99个）).
+
+    Every id it formats is noted (:func:`drain_formatted`): the next output declares it.
     """
 
     def __init__(self, facts: Facts, lang: str):
         self.facts, self.lang = facts, check_lang(lang)
 
+    @staticmethod
+    def _note(*ids: str | None) -> None:
+        for i in ids:
+            if i:
+                _formatted[i] = None
+
     def f(self, indicator_id: str) -> str:
-        return self.facts.fig(indicator_id, self.lang)
+        text = self.facts.fig(indicator_id, self.lang)
+        self._note(indicator_id)
+        return text
 
     def n(self, indicator_id: str) -> str:
-        return self.facts.fig(indicator_id, self.lang, with_unit=False)
+        text = self.facts.fig(indicator_id, self.lang, with_unit=False)
+        self._note(indicator_id)
+        return text
 
     def p(self, indicator_id: str) -> str:
-        return self.facts.period(indicator_id, self.lang)
+        text = self.facts.period(indicator_id, self.lang)
+        self._note(indicator_id)
+        return text
 
     def name(self, item_id: str) -> str:
-        return self.facts.item(item_id, self.lang)[0]
+        text = self.facts.item(item_id, self.lang)[0]
+        self._note(item_id)
+        return text
 
     def both(self, indicator_id: str) -> str:
-        return self.facts.fig_as_stated(indicator_id, self.lang)
+        text = self.facts.fig_as_stated(indicator_id, self.lang)
+        self._note(indicator_id, self.facts.conflict(indicator_id))
+        return text
 
     def pct(self, metric_id: str, decimals: int = 1) -> str:
-        return percent(self.facts.metric(metric_id), decimals)
+        text = percent(self.facts.metric(metric_id), decimals)
+        self._note(metric_id)
+        return text
 
     def m(self, metric_id: str, decimals: int = 0) -> str:
-        return format_number(self.facts.metric(metric_id), decimals, self.lang)
+        text = format_number(self.facts.metric(metric_id), decimals, self.lang)
+        self._note(metric_id)
+        return text
 
     def sig(self, metric_id: str, digits: int = 3) -> str:
-        return format_number(significant(self.facts.metric(metric_id), digits), lang=self.lang)
+        text = format_number(significant(self.facts.metric(metric_id), digits), lang=self.lang)
+        self._note(metric_id)
+        return text
 
     def money(self, metric_id: str, digits: int = 3) -> str:
-        return money(self.facts.metric(metric_id), self.lang, digits)
+        text = money(self.facts.metric(metric_id), self.lang, digits)
+        self._note(metric_id)
+        return text
 
     def pts(self, metric_id: str, decimals: int = 1) -> str:
-        return points(self.facts.metric(metric_id), self.lang, decimals)
+        text = points(self.facts.metric(metric_id), self.lang, decimals)
+        self._note(metric_id)
+        return text
 
     def r(self, figure_id: str, with_qualifier: bool = False) -> str:
-        return self.facts.ref(figure_id, self.lang, with_qualifier)
+        text = self.facts.ref(figure_id, self.lang, with_qualifier)
+        self._note(figure_id)
+        return text
 
 
-#: Figures shown on the report's index page, in this order (a figure in conflict shows both statements).
-KEY_FIGURES = [
-    "eldercare.beds.total",
-    "eldercare.beds.nursing",
-    "governance.social_work.township_stations",
-    "volunteering.registered_volunteers",
-    "child_welfare.protection_workstations",
-    "social_affairs.lottery.sales",
-]
+def key_figure_entries(facts: Facts, ids: list[str]) -> tuple[list[dict], list[str]]:
+    """The key figures ``ids`` (indicators, in this order) as the display protocol declares them,
+    and the ids they show: ``[{"id", "name", "value", "period", "href"}]``, each word in zh and en,
+    the value as printed with any conflicting statement beside it (``78个（另一处称99个）``), the
+    link to its quote on the source page. An id that is not an indicator is refused."""
+    entries, shown = [], []
+    for i in ids:
+        if facts.kind(i) != "indicator":
+            raise ValueError(f"key figure {i!r} is a {facts.kind(i)}, not a figure of the report: "
+                             "a key figure links to its quote on the source page")
+        entries.append({"id": i,
+                        "name": {lang: str(facts.name(i, lang)) for lang in ("zh", "en")},
+                        "value": {lang: facts.fig_as_stated(i, lang) for lang in ("zh", "en")},
+                        "period": {lang: facts.period(i, lang) for lang in ("zh", "en")},
+                        "href": f"source.html#{i}"})
+        shown += [i, *([facts.conflict(i)] if facts.conflict(i) else [])]
+    return entries, list(dict.fromkeys(shown))
 
 
-def key_figures(lang: str, data_dir: str | os.PathLike | None = None,
-                overrides: dict | None = None) -> list[tuple[str, str]]:
-    """``[(name, formatted figure)]`` for :data:`KEY_FIGURES`, read from the data (under a what-if
-    scenario when ``overrides`` is given); a figure the report contradicts carries the other
-    statement beside it (``78个（另一处称99个）``)."""
-    facts = Facts(data_dir, overrides)
-    return [(facts.name(i, lang), facts.fig_as_stated(i, lang)) for i in KEY_FIGURES if facts.has(i)]
-
-
-def key_figure_rows(data_dir: str | os.PathLike | None = None, overrides: dict | None = None) -> list[dict]:
-    """The key figures with their period, in both languages (the display protocol's
-    ``key_figures``): ``[{"id", "name": {"zh", "en"}, "value": {"zh", "en"}, "period": {"zh", "en"},
-    "href"}]``; an inferred year reads ``2022（推定）`` / ``2022 (inferred)``."""
-    facts = Facts(data_dir, overrides)
-    return [{"id": i,
-             "name": {lang: str(facts.name(i, lang)) for lang in ("zh", "en")},
-             "value": {lang: facts.fig_as_stated(i, lang) for lang in ("zh", "en")},
-             "period": {lang: facts.period(i, lang) for lang in ("zh", "en")},
-             "href": f"source.html#{i}"}
-            for i in KEY_FIGURES if facts.has(i)]
+def href(facts: Facts, item_id: str) -> str:
+    """Where the site shows an id's provenance: an indicator's quote (``source.html#<id>``), a
+    derived metric's row (``data.html#metric-<id>``), a reference figure's citation
+    (``data.html#ref-<id>``), by the display protocol."""
+    kind = facts.kind(item_id)
+    return {"indicator": f"source.html#{item_id}", "metric": f"data.html#metric-{item_id}",
+            "reference": f"data.html#ref-{item_id}"}[kind]
 
 
 # ---------------------------------------------------------------- provenance at the prompt

@@ -2,14 +2,22 @@
 
 In: frames from :mod:`~guilin_analysis.data`, :mod:`~guilin_analysis.metrics` and
 :mod:`~guilin_analysis.audit`, and ``lang``. Out: small DataFrames ready to display, every
-header from :mod:`~guilin_analysis.labels`. The English tables carry no Chinese text except
-beside a translated proper name (the quotes stay in the data package).
+header from :mod:`~guilin_analysis.labels`, each remembering which of its cells shows which id
+(``frame.attrs``). :func:`show` displays one as a styled table and declares, by the display
+protocol (:mod:`guilin_report.protocol`), its columns, its cells as displayed and their links:
+an indicator's figure to its quote (``source.html#<id>``), a reference figure to its citation
+(``data.html#ref-<id>``), a metric to its row (``data.html#metric-<id>``), the ids of an audit
+check to their quotes. The English tables carry no Chinese text except beside a translated
+proper name (the quotes stay in the data package).
 """
 from __future__ import annotations
 
 import hashlib
+import math
 
 import pandas as pd
+
+from guilin_report import protocol
 
 from .labels import label
 from .formatting import format_metric, period_text
@@ -18,6 +26,21 @@ from .lookup import Facts, bounded, figure_text, format_figure
 
 #: The kinds of period, in the order a reader meets them: one year, a change, totals, stocks.
 PERIOD_TYPES = ("year", "change", "since", "cumulative", "stock", "unstated")
+from .notebook import ids_shown
+
+#: Where a frame keeps what its cells show: ``[(row label, column, id, href, the row's cells, part | None)]``.
+LINKS_ATTR = "guilin_report_links"
+
+
+def _linked(frame: pd.DataFrame, column, ids: list[str], href_of) -> pd.DataFrame:
+    """Note in ``frame.attrs`` that the cell of ``column`` in each row shows that row's id."""
+    frame.attrs[LINKS_ATTR] = [(index, column, i, href_of(i), _row(frame, index), None)
+                               for index, i in zip(frame.index, ids)]
+    return frame
+
+
+def _row(frame: pd.DataFrame, index) -> tuple[str, ...]:
+    return tuple(_cell(v) for v in frame.loc[index])
 
 
 def _rows_of(source, data_dir=None) -> tuple[pd.DataFrame, set[str]]:
@@ -49,7 +72,7 @@ def indicators(indicators, lang: str = "zh", section: str | None = None,
     })
     if lang == "zh":
         frame[label("quote", lang)] = rows["quote"].to_numpy()
-    return frame
+    return _linked(frame, label("figure", lang), list(rows["indicator_id"]), lambda i: f"source.html#{i}")
 
 
 def by_period(facts: Facts, lang: str = "zh") -> pd.DataFrame:
@@ -60,12 +83,13 @@ def by_period(facts: Facts, lang: str = "zh") -> pd.DataFrame:
     order = {t: n for n, t in enumerate(PERIOD_TYPES)}
     rows = rows.assign(_kind=rows["period_type"].map(order)).sort_values("_kind", kind="stable")
     name = "name_zh" if lang == "zh" else "name_en"
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         label("period_type", lang): [label(f"period_type_{t}", lang) for t in rows["period_type"]],
         label("name", lang): rows[name].to_numpy(),
         label("figure", lang): [figure_text(r, lang) for _, r in rows.iterrows()],
         label("period", lang): [facts.period(i, lang) for i in rows["indicator_id"]],
     })
+    return _linked(frame, label("figure", lang), list(rows["indicator_id"]), lambda i: f"source.html#{i}")
 
 
 def metrics(derived: pd.DataFrame, ids: list[str], lang: str = "zh", decimals: int = 1,
@@ -82,33 +106,84 @@ def metrics(derived: pd.DataFrame, ids: list[str], lang: str = "zh", decimals: i
         label("formula", lang): rows["formula"].to_numpy(),
         label("caveat", lang): rows["caveat_zh" if lang == "zh" else "caveat_en"].to_numpy(),
     })
-    return frame
+    return _linked(frame, label("value", lang), list(ids), lambda i: f"data.html#metric-{i}")
 
 
-def show(frame: pd.DataFrame):
+def _cell(value) -> str:
+    """A cell as the table displays it: text as it is, a missing value empty."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+class Table:
+    """A table for reading that declares what it shows (what :func:`show` returns).
+
+    Displays as the styled HTML (``.styler``, a pandas Styler) in JupyterLab; its output's
+    metadata holds ``{"kind": "table", "columns", "rows", "links", "ids"}``."""
+
+    def __init__(self, styler, meta: dict):
+        self.styler, self.meta = styler, meta
+
+    def to_html(self, **kwargs) -> str:
+        return self.styler.to_html(**kwargs)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        plain = "\n".join("  ".join(row) for row in [self.meta["columns"], *self.meta["rows"]])
+        return {"text/html": self.styler.to_html(), "text/plain": plain}, {protocol.KEY: self.meta}
+
+
+def show(frame: pd.DataFrame, links: list[tuple] | None = None, ids: list[str] = ()) -> Table:
     """A table for reading in a notebook or report page: every cell in full, no row numbers,
-    left-aligned, and text escaped (a note holding markup shows as text, never runs)."""
-    styler = (frame.style.hide(axis="index").format(escape="html")
+    left-aligned, and text escaped (a note holding markup shows as text, never runs).
+
+    The links are those the frame's builder noted (:func:`indicators`, :func:`metrics`,
+    :func:`checks`, :func:`references`), kept only where the cell still holds the text it had,
+    so a filtered or reordered frame never links a cell to another row's id; ``links`` adds
+    ``(row position, column position, href)`` for a frame made in a cell."""
+    shown = frame.astype(object).map(_cell) if len(frame.columns) else frame
+    styler = (shown.style.hide(axis="index").format(escape="html")
               .set_properties(**{"text-align": "left", "vertical-align": "top"})
               .set_table_styles([{"selector": "th", "props": "text-align: left;"}]))
     # a stable id, so the committed outputs do not change from run to run
-    return styler.set_uuid(hashlib.sha256(frame.to_csv().encode()).hexdigest()[:12])
+    styler = styler.set_uuid(hashlib.sha256(frame.to_csv().encode()).hexdigest()[:12])
+    rows = [list(r) for r in shown.itertuples(index=False, name=None)]
+    declared, noted = [], []
+    if frame.index.is_unique:
+        positions = {index: n for n, index in enumerate(frame.index)}
+        columns = {column: n for n, column in enumerate(frame.columns)} if frame.columns.is_unique else {}
+        for index, column, ident, href, row, part in frame.attrs.get(LINKS_ATTR, []):
+            # the row must still be the one the link was made for: the same label and the same cells
+            if index in positions and column in columns and tuple(rows[positions[index]]) == tuple(row):
+                declared.append([positions[index], columns[column], href, *([part] if part else [])])
+                noted.append(ident)
+    declared += [list(link) for link in links or []]
+    meta = {"kind": "table", "columns": [str(c) for c in frame.columns], "rows": rows, "links": declared,
+            "ids": ids_shown(noted, ids)}
+    return Table(styler, meta)
 
 
 def checks(audit: pd.DataFrame, lang: str = "zh", status: str | None = None) -> pd.DataFrame:
     """Audit checks (optionally of one status): status in ``lang`` and the explanation."""
     rows = audit if status is None else audit[audit["status"] == status]
-    return pd.DataFrame({
+    column = label("indicator_id", lang)
+    frame = pd.DataFrame({
         label("status", lang): [label(f"audit_{s}", lang) for s in rows["status"]],
         label("explanation", lang): rows["explanation_zh" if lang == "zh" else "explanation_en"].to_numpy(),
-        label("indicator_id", lang): rows["indicator_ids"].to_numpy(),
+        column: rows["indicator_ids"].to_numpy(),
     })
+    links = []
+    for index, cell in zip(frame.index, frame[column]):
+        for i in [part.strip() for part in str(cell).split(",") if part.strip()]:
+            links.append((index, column, i, f"source.html#{i}", _row(frame, index), i))
+    frame.attrs[LINKS_ATTR] = links
+    return frame
 
 
 def references(reference: pd.DataFrame, ids: list[str], lang: str = "zh") -> pd.DataFrame:
     """Reference figures by id with their citation."""
     rows = reference.set_index("figure_id").loc[ids]
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         label("name", lang): rows["name_zh" if lang == "zh" else "name_en"].to_numpy(),
         label("value", lang): [("不低于" + format_figure(v, u, lang, resource="reference-figures")) if lang == "zh" and q == "at_least"
                                else format_figure(v, u, lang, q, resource="reference-figures")     # the plans' 不低于30%
@@ -116,3 +191,4 @@ def references(reference: pd.DataFrame, ids: list[str], lang: str = "zh") -> pd.
         label("period", lang): rows["period"].to_numpy(),
         label("source", lang): rows["source_zh" if lang == "zh" else "source"].to_numpy(),
     })
+    return _linked(frame, label("value", lang), list(ids), lambda i: f"data.html#ref-{i}")

@@ -31,7 +31,8 @@ from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 
 from .errors import describe_os_error
-from .pages import for_language, images, notebook_html, title_of
+from .pages import for_language, notebook_html, title_of
+from .render import figure_files
 from .params import DEFAULT_TIMEOUT
 
 KERNEL_NAME = "python3"
@@ -155,13 +156,13 @@ def _run_job(job: Job, executed: Path, start: float) -> Result:
                 html = notebook_html(nb, job.lang, job.with_code, title, job.chrome, _now(), job.data_dir, job.name)
                 page.write_text(html, encoding="utf-8")
                 files[f"{job.name}.html"] = page
-                for n, png in enumerate(images(nb), 1):
-                    staged = job.staging / f"{job.name}-{n}.png"
-                    staged.write_bytes(png)
-                    files[f"figures/{job.name}-{n}.png"] = staged
+                for rel, content in figure_files(nb, job.name).items():   # PNGs, and SVG/PDF when asked for
+                    staged = job.staging / rel.rpartition("/")[2]
+                    staged.write_bytes(content)
+                    files[rel] = staged
             except OSError as err:
                 status, error = "failed", describe_os_error(err, "writing the page")
-                files = {k: v for k, v in files.items() if not k.endswith((".html", ".png"))}
+                files = {k: v for k, v in files.items() if not k.endswith(".html") and not k.startswith("figures/")}
     return Result(job.name, job.lang, status, time.perf_counter() - start, error, title, files, findings)
 
 

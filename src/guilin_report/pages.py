@@ -92,25 +92,16 @@ def notebook_html(nb, lang: str, with_code: bool, title: str, chrome=None, built
                   data_dir=None, stem: str = "") -> str:
     """A self-contained HTML page for an executed notebook (images inline, no remote scripts).
 
-    With ``chrome`` (a :class:`.site.Chrome`) the page gets the site's header and footer; with
-    ``data_dir`` every chart gets alt text in ``lang`` from the figures it draws, the numbers
-    behind it under a disclosure, and every figure in a table a link to its quote on the
-    source page (:mod:`.links`)."""
-    from .plugin import load
+    With ``chrome`` (a :class:`.site.Chrome`) the page gets the site's header and footer. Every
+    chart gets its declared alt text and the numbers behind it, every declared table the
+    builder's own rendering with its links (:mod:`.render`, from the output metadata alone)."""
+    from . import render
 
-    plugin = load()
     nb.metadata["title"] = title
-    decorate = data_dir is not None and hasattr(plugin, "decorate_notebook")
-    if decorate:
-        try:
-            plugin.decorate_notebook(nb, lang, data_dir)
-        except Exception:               # a page without descriptions beats no page
-            decorate = False
+    nb = render.prepare(nb, lang, stem)
     css = (TEMPLATE_DIR / "site" / "site.css").read_text(encoding="utf-8")
     body, _ = _exporter(lang, with_code).from_notebook_node(nb, resources={"guilin_css": css})
     body = body.replace(f'<html lang="{lang}">', f'<html lang="{HTML_LANG[lang]}">', 1)
-    if decorate:
-        body = plugin.decorate_page(body, lang, data_dir)
     if chrome is not None:
         page = f"{stem}.html"
         head, sep, rest = body.partition("<main>")

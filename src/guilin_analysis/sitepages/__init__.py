@@ -7,8 +7,10 @@ make the pages that come from the data package rather than from a notebook:
 * ``source.html`` shows the report verbatim with every transcribed figure highlighted under an
   anchor named by its indicator id;
 * ``data.html`` shows every table and links to the downloads written beside it
-  (``downloads/``: a CSV per table, the data package as a zip, one workbook);
-* the index's key figures.
+  (``downloads/``: a CSV per table, the data package as a zip, one workbook).
+
+The notebook pages need nothing from here: their charts and tables declare what they show in
+their outputs (the display protocol, ``guilin_report.protocol``), and so do the key figures.
 
 Nothing here starts a kernel: these pages are rendered from the data package in the building
 process, and only when their key (data, code, notebooks, languages) changes.
@@ -324,28 +326,9 @@ class GuilinPlugin:
         return citation(data_version)
 
     def key_figures(self, lang: str, data_dir: Path) -> list[list[str]]:
-        from ..lookup import KEY_FIGURES, Facts, key_figures
-
-        facts = Facts(data_dir)
-        ids = [i for i in KEY_FIGURES if facts.has(i)]
-        figures = key_figures(lang, data_dir)
-        # each figure with the link to its quote on the source page, when the ids line up
-        return [[str(name), str(value), *([f"{SOURCE_PAGE}#{ids[n]}"] if len(ids) == len(figures) else [])]
-                for n, (name, value) in enumerate(figures)]
-
-    # Until the notebooks declare what their charts and tables show (the display protocol),
-    # the plug-in describes them from the data.
-    def decorate_notebook(self, nb, lang: str, data_dir: Path) -> None:
-        from ..lookup import Facts
-        from . import links
-
-        links.describe_charts(nb, lang, Facts(data_dir))
-
-    def decorate_page(self, html: str, lang: str, data_dir: Path) -> str:
-        from ..lookup import Facts
-        from . import links
-
-        return links.link_tables(html, lang, Facts(data_dir))
+        """None from here: the overview notebook declares the key figures in its output
+        (``guilin_analysis.notebook.key_figures``, read with ``guilin_report.protocol.key_figures``)."""
+        return []
 
     def site_pages(self, context) -> dict[str, bytes]:
         return site_files(context.chrome, context.built_at, context.data_dir, Path(context.notebooks_dir))
