@@ -129,7 +129,7 @@ LABELS: dict[str, dict[str, str]] = {
     "caveat": {"zh": "注意", "en": "Caveat"},
     "check": {"zh": "核对项", "en": "Check"},
     "explanation": {"zh": "说明", "en": "Explanation"},
-    "figures_used": {"zh": "所用报告数字", "en": "Figures used from the report"},
+    "figures_used": {"zh": "所用报道数字", "en": "Figures used from the report"},
     "reference_used": {"zh": "所用参考数据", "en": "Reference data used"},
     "source": {"zh": "来源", "en": "Source"},
     # qualifiers

@@ -4,9 +4,9 @@ In: the tables of :mod:`.downloads`. Out: :func:`page_tables` and :func:`column_
 dicts for ``templates/data.html.j2``. The page shows the data as shipped, with
 
 - headings, captions and descriptions in the page's language (:mod:`.zh` where the
-  descriptor has only English); on the Chinese page the English twin of a bilingual column
-  (``name_en`` beside ``name_zh``, ``source`` beside ``source_zh``) is left to the downloads
-  and the caption says so;
+  descriptor has only English); the other language's twin of a bilingual column (``name_en``
+  beside ``name_zh``, ``source`` beside ``source_zh``) is left to the downloads and the
+  caption says so;
 - on the Chinese page, the notes, definitions, citations and codes that the data writes in
   English, in Chinese (:data:`TRANSLATED`); a text with no translation shows in English,
   marked ``lang="en"``;
@@ -42,15 +42,14 @@ HTML_LANG = {"zh": "zh-CN", "en": "en"}
 
 
 def shown_columns(columns: list[str], lang: str) -> list[str]:
-    """The columns a page of ``lang`` shows: on the Chinese page not the English twin of a
-    bilingual column; on the English page not the Chinese twin of a prose column (names stay:
-    the Chinese term helps an English reader)."""
+    """The columns a page of ``lang`` shows: not the other language's twin of a bilingual
+    column (``name_en`` beside ``name_zh``, ``source`` beside ``source_zh``, ``unit_en`` beside
+    ``unit`` on the Chinese page); the downloads keep every column."""
     present = set(columns)
     if lang == "zh":
         return [c for c in columns if not (c.endswith("_en") and (c[:-3] + "_zh" in present or c[:-3] in present))
                 and not (c + "_zh" in present)]
-    return [c for c in columns if not (c.endswith("_zh") and c != "name_zh"
-                                       and (c[:-3] + "_en" in present or c[:-3] in present))]
+    return [c for c in columns if not (c.endswith("_zh") and (c[:-3] + "_en" in present or c[:-3] in present))]
 
 
 def breakable(text: str) -> Markup:

@@ -258,6 +258,8 @@ def _cell(sheet, row: int, column: int, text: str, number: bool) -> None:
     if number and _NUMBER.fullmatch(text.strip()):
         value = float(text)
         cell.value = int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
+        if "." in text and "e" not in text.lower():      # shown with the decimals printed (12.20)
+            cell.number_format = "0." + "0" * len(text.strip().split(".")[1])
         return
     cell.value = text
     cell.data_type = "s"

@@ -60,7 +60,7 @@ TEXTS: dict[str, str] = {
         "与reference-figures中的编号、前面各行的指标，以及区划计数divisions.townships（名称为镇、乡或街道的行）和"
         "divisions.township_rows（全部行）。各行依次计算。",
     "Each row names a gap by a verbatim anchor next to it; the audit reports every row.":
-        "每行以缺失处旁边的一段原文为锚点，标出一处可能的缺失；一致性核对逐行报告。",
+        "每行以缺失处旁边的一段原文为锚点，标出一处可能的缺失；一致性核对逐行列出。",
     # ---- column titles and descriptions
     "Indicator id": "指标编号", "Section": "板块", "Name (Chinese)": "中文名称", "Name (English)": "英文名称",
     "Value as printed": "所印数值", "Unit as printed": "所印单位", "Unit in English": "英文单位",
