@@ -1,6 +1,10 @@
-"""The report site as a reader gets it (issue 10): every page of both languages, the source page
-with its highlights, the data page with its downloads, the citation; files first, then in a
-real browser (headless Chromium through Playwright, axe-core for accessibility).
+"""The report site as a reader gets it (issue 10; issue 13 §3 items 4, 5, 10, 16; issue 16 item 6):
+every page of both languages, the source page with its highlights, the data page with its
+downloads, the index, the citation; files first, then in a real browser (headless Chromium
+through Playwright, axe-core for accessibility), at 1280 and 390 px.
+
+Every test takes the built site from the one fixture ``site`` (a shared session build may
+replace its body).
 
 Without Chromium the browser tests are skipped with one line naming the install command; under
 CI (``CI`` set) a missing browser is a failure.
@@ -13,6 +17,7 @@ import re
 import shutil
 import zipfile
 from html.parser import HTMLParser
+from html import escape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -24,6 +29,7 @@ from guilin_analysis.lookup import Facts
 from guilin_analysis.paths import DATA_DIR, REPO_ROOT
 
 from build_helpers import notebook, run, snapshot
+from site_build import built_site
 
 NOTEBOOKS = sorted(p.stem for p in (REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 LANGS = {"zh": "zh-CN", "en": "en"}
@@ -33,11 +39,8 @@ INSTALL = "apt-get install chromium fonts-noto-cjk"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    """One real build of the whole site, both languages."""
-    out = tmp_path_factory.mktemp("site") / "reports"
-    result = run("build", "--out", out)
-    assert result.returncode == 0, result.stderr
-    return out
+    """One real build of the whole site, both languages (shared with tests/test_typography.py)."""
+    return built_site(tmp_path_factory)
 
 
 class Page(HTMLParser):
@@ -75,7 +78,8 @@ def test_every_page_of_both_languages_is_published_with_header_and_footer(site):
                 assert f'href="{other}"' in text, (lang, name, other)
             other_lang = "en" if lang == "zh" else "zh"
             assert f'href="../{other_lang}/{name}"' in text, (lang, name)      # the language switch
-            assert 'class="site-footer"' in text and "data package 1.0.0" in text.lower() or "数据包 1.0.0" in text
+            assert 'class="site-footer"' in text
+            assert ("数据包1.0.0" if lang == "zh" else "Data package 1.0.0") in text
             assert "Guilin civil affairs since 2022: data and analysis" in text       # the citation
             assert 'id="main"' in text
 
@@ -149,6 +153,149 @@ def test_source_page_is_the_report_verbatim_with_every_figure_highlighted(site):
     assert "text follows, verbatim and in the original Chinese" in en and "以下为报道全文" in zh
 
 
+def _marks(page: str) -> list[tuple[bool, list[str], str]]:
+    """``(marked as contradicted, ids, text)`` of every highlight of a source page."""
+    found = re.findall(r'<span class="hl( conflict)?"><mark [^>]*data-ids="([^"]+)"[^>]*>(.*?)</mark>', page)
+    return [(bool(c), ids.split(), re.sub(r"<[^>]+>", "", text)) for c, ids, text in found]
+
+
+def test_only_a_contradicted_figure_is_marked_as_contradicted(site):
+    facts = Facts()
+    contradicted = {i for i in facts.table.index if facts.conflict(i)}
+    contradicted |= {facts.conflict(i) for i in contradicted}              # both sides of a conflict
+    assert {"governance.social_work.township_stations", "governance.social_work.township_stations.restated"} \
+        <= contradicted
+    for lang in LANGS:
+        marks = _marks((site / lang / "source.html").read_text(encoding="utf-8"))
+        assert marks
+        for conflict, ids, text in marks:
+            assert conflict == any(i in contradicted for i in ids), (lang, ids, text)
+        by_id = {i: (conflict, text) for conflict, ids, text in marks for i in ids}
+        # the closing paragraph: 922.52万元 and 63654人次 agree with their first statements
+        assert by_id["governance.social_work.funding.restated"] == (False, "922.52万元")
+        assert by_id["governance.social_work.services.restated"] == (False, "63654人次")
+        assert by_id["governance.social_work.township_stations.restated"] == (True, "99个")
+
+
+def test_each_anchor_lands_on_its_figure_not_on_the_text_before_it(site):
+    """The element an id names holds the figure: its number (digits or a Chinese numeral), its
+    unit and qualifier words, and none of the quote's words before the number."""
+    facts = Facts()
+    page = (site / "en" / "source.html").read_text(encoding="utf-8")
+    marks = _marks(page)
+    for ident, row in facts.table.iterrows():
+        texts = [text for _, ids, text in marks if ident in ids]
+        assert texts, ident
+        value = f"{row['value']:g}"
+        number = re.search(r"[0-9.]+|[零一二两三四五六七八九十百千万亿]+", texts[0])
+        assert number and number.start() <= 3, (ident, texts[0])           # 约, 超过 or 突破 at most
+        assert value in texts[0] or not re.search("[0-9]", texts[0]), (ident, texts[0])
+        assert len(texts[0]) <= len(value) + 6, (ident, texts[0])
+    for ident in ("eldercare.beds.nursing", "social_affairs.lottery.sales", "eldercare.home_adaptation.households"):
+        assert re.search(rf'<mark id="{re.escape(ident)}"[^>]*>(8913张|突破亿元|约900户)</mark>', page), ident
+
+
+def test_gap_marks_say_text_is_probably_lost_where_it_most_likely_is(site):
+    text = load_report_text()
+    for lang, words in (("en", "Text probably lost here"), ("zh", "此处可能缺失文字")):
+        page = (site / lang / "source.html").read_text(encoding="utf-8")
+        assert page.count(words) == 3 and "Text lost here" not in page and "此处文字缺失" not in page
+        report = page[page.index('class="report"'):]
+        # the heading's section may have its body: the mark follows the section's prose, not the heading
+        gap = report.index('id="gap-basic_livelihood_section"')
+        assert report.index("作典型发言") < gap < report.index("▼民政部政策法规司")
+        assert report.index("稳基本提标准") < report.index("党的十八大以来") < gap
+        # a passage that opens mid-sentence: the mark stands right before it
+        assert report.index('id="gap-eldercare_opening"') < report.index("凡、极为不易的一年") \
+            < report.index('id="gap-eldercare_opening"') + 1200
+        # the reading: the figures the gap puts in doubt, each linked to its figure
+        stray = report[report.index('id="gap-social_work_stray_unit"'):]
+        stray = stray[:stray.index("</span>")]
+        assert 'href="#governance.social_work.funding"' in stray
+    assert "凡、极为不易的一年" in text
+
+
+def test_used_on_lists_the_pages_whose_outputs_declare_the_id(tmp_path):
+    """"Used on" comes from the executed notebooks' declared ids (the display protocol), in
+    both places the protocol allows, never from their source text; the builder's own
+    ``used_on`` wins when it passes one."""
+    import nbformat
+
+    from guilin_analysis.sitepages import site_files, usage
+    from guilin_report.site import Chrome
+
+    def executed(stem, ids_top, ids_mime, source=""):
+        nb = nbformat.v4.new_notebook()
+        cell = nbformat.v4.new_code_cell(source)
+        cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": "x"},
+                                               metadata={"guilin_report": {"kind": "prose", "ids": ids_top}}),
+                        nbformat.v4.new_output("display_data", data={"text/markdown": "y"},
+                                               metadata={"text/markdown": {"guilin_report": {"kind": "finding",
+                                                                                             "ids": ids_mime}}})]
+        nb.cells = [cell]
+        nbformat.write(nb, tmp_path / f"{stem}.ipynb")
+
+    executed("01_eldercare", ["eldercare.beds.nursing"], ["eldercare.beds.total"],
+             source='facts.fig("governance.social_work.township_stations", lang)')   # named, not shown
+    executed("02_governance", [], ["eldercare.beds.nursing"])
+    (tmp_path / "03_broken.ipynb").write_text("{not json", encoding="utf-8")
+    used = usage.used_on(tmp_path, ["01_eldercare", "02_governance", "03_broken"])
+    assert used == {"eldercare.beds.nursing": ["01_eldercare", "02_governance"], "eldercare.beds.total": ["01_eldercare"]}
+
+    chrome = Chrome("en", ("01_eldercare", "02_governance"), "1.0.0", "0" * 64, "zh")
+    page = site_files(chrome, "now", DATA_DIR, tmp_path)["source.html"].decode("utf-8")
+
+    def tip(ident):
+        start = page.index(f'id="{ident}"')
+        return page[start:page.index("</span></span>", start)]
+
+    assert 'href="01_eldercare.html">Eldercare</a>, <a href="02_governance.html">Governance</a>' \
+        in tip("eldercare.beds.nursing")
+    assert "no page shows it yet" in tip("governance.social_work.township_stations")
+    page = site_files(chrome, "now", DATA_DIR, tmp_path,
+                      used_on={"governance.social_work.township_stations": ["02_governance"]})["source.html"].decode()
+    assert 'href="02_governance.html"' in page[page.index('id="governance.social_work.township_stations"'):][:3000]
+
+
+def test_the_index_shows_findings_as_lists_key_figures_with_periods_and_build_details_on_one_line(site):
+    from guilin_analysis.sitepages import plugin
+
+    for lang in LANGS:
+        index = (site / lang / "index.html").read_text(encoding="utf-8")
+        figures = index[index.index('<table class="figures">'):index.index("</table>")]
+        for name, figure, period, href in plugin.key_figures(lang, DATA_DIR):
+            assert f'<a href="{href}">{escape(figure)}</a></td><td class="period">{escape(period)}</td>' in figures
+            assert href.startswith("source.html#") and "#source.html" not in href
+        assert ("报道时" if lang == "zh" else "at the time of the report") in figures
+        # the audit finding's list is a list, not "- " shown literally
+        assert not re.search(r"<li>- |<br>- |\n- ", index)
+        assert re.search(r"<ul><li>[^<]*(78|99)", index)
+        # durations and hashes are on the build-details line, not in the reader's part
+        reader = index[index.index('id="main"'):index.index('class="muted build-details"')]
+        details = index[index.index('class="muted build-details"'):]
+        details = details[:details.index("</p>")]
+        assert "sha256" not in reader and "sha256" in details
+        assert re.search(r"[0-9]\.[0-9](秒| s)", details) and not re.search(r"[0-9]\.[0-9](秒| s)", reader)
+        assert "<th" not in index[index.index('class="pages"'):]
+
+
+def test_the_chinese_data_page_is_in_chinese(site):
+    page = (site / "zh" / "data.html").read_text(encoding="utf-8")
+    for english in ("Figures stated in the report", "Derived metrics (", "Consistency audit (", "Census day",
+                    "Indicator id", "The number as printed"):
+        assert english not in page, english
+    for chinese in ("报道中的数字（每次表述一行）", "一致性核对（guilin_analysis.audit）", "普查标准时点为2020年11月1日",
+                    "仅见于下载文件的列", "各列说明"):
+        assert chinese in page, chinese
+    headers = re.findall(r'<th scope="col"[^>]*>([^<]*)', page)
+    assert headers and all(re.search("[\u4e00-\u9fff]", h) for h in headers), headers
+    # the page is complete without script: every row of every table is in the HTML
+    from guilin_analysis.sitepages.downloads import data_tables
+
+    for table in data_tables(DATA_DIR):
+        section = page[page.index(f'id="t-{table.name}"'):]
+        section = section[:section.index("</table>")]
+        assert section.count("<tr") == len(table.frame) + 1, table.name
 def test_no_absolute_path_of_the_building_machine_in_the_output(site):
     forbidden = [str(REPO_ROOT), str(site), str(site.parent), os.path.expanduser("~")]
     forbidden = [f for f in forbidden if len(f) > 1]
@@ -161,6 +308,7 @@ def test_no_absolute_path_of_the_building_machine_in_the_output(site):
 
 def test_downloads_read_back_to_the_same_values(site):
     from guilin_analysis.data import read_descriptor
+    from guilin_analysis.sitepages.downloads import neutralise
 
     descriptor = read_descriptor()
     for lang in LANGS:
@@ -174,7 +322,7 @@ def test_downloads_read_back_to_the_same_values(site):
             assert raw.startswith(b"\xef\xbb\xbf"), res["name"]          # UTF-8 with BOM
             shipped = pd.read_csv(DATA_DIR / res["path"], dtype=str, keep_default_na=False)
             csv = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-            pd.testing.assert_frame_equal(csv, shipped)
+            pd.testing.assert_frame_equal(csv, shipped.map(neutralise))      # spreadsheet-safe (tests/test_downloads.py)
             pd.testing.assert_frame_equal(book[res["name"]], shipped)
         assert {"derived-metrics", "audit", "columns"} <= set(book)
         assert len(book["audit"]) > 0 and len(book["derived-metrics"]) > 0
@@ -348,3 +496,102 @@ def test_language_switch_and_figure_links_land_where_they_say(site, browser, tmp
         assert visit.errors == [] and visit.outside == []
     print(f"screenshots: {shots}")
     assert len(list(shots.glob("*.png"))) == 6
+
+
+def test_tooltips_stay_inside_the_window_at_1280_and_390_px(site, browser):
+    problems = []
+    for width in (1280, 390):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        page = context.new_page()
+        for lang in LANGS:
+            page.goto((site / lang / "source.html").as_uri())
+            marks = page.locator(".hl mark")
+            assert marks.count() > 40
+            for n in range(marks.count()):
+                mark = marks.nth(n)
+                mark.focus()
+                tip = mark.locator("xpath=following-sibling::span[@class='tip']")
+                tip.wait_for(state="visible")
+                page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+                box = tip.bounding_box()
+                inside = box and box["x"] >= 0 and box["x"] + box["width"] <= width \
+                    and box["y"] >= 0 and box["y"] + box["height"] <= 800
+                if not inside:
+                    problems.append((width, lang, mark.get_attribute("data-ids"), box))
+        context.close()
+    assert problems == []
+
+
+def test_a_figure_link_lands_on_the_figure(site, browser):
+    with Visit(browser) as visit:
+        for lang, figure in (("zh", "8913张"), ("en", "8913张")):
+            visit.page.goto((site / lang / "source.html").as_uri() + "#eldercare.beds.nursing")
+            assert visit.page.evaluate("() => document.querySelector(':target').textContent") == figure
+            box = visit.page.locator(":target").bounding_box()
+            assert 0 <= box["y"] < visit.page.viewport_size["height"]
+        assert visit.errors == []
+
+
+def _lines(page, selector: str) -> list[int]:
+    """How many lines the text of each element matching ``selector`` takes."""
+    return page.evaluate("""sel => Array.from(document.querySelectorAll(sel)).map(e => {
+        const r = document.createRange(); r.selectNodeContents(e);
+        return new Set(Array.from(r.getClientRects()).map(b => Math.round(b.top))).size; })""", selector)
+
+
+def test_the_data_page_reads_at_1280_px_and_filters_and_sorts_offline(site, browser):
+    with Visit(browser) as visit:
+        page = visit.page
+        for lang in LANGS:
+            page.goto((site / lang / "data.html").as_uri())
+            wraps = page.evaluate("""() => Array.from(document.querySelectorAll('.table-wrap')).map(w =>
+                [w.closest('section') ? w.closest('section').querySelector('h3').id : 'columns',
+                 w.scrollWidth - w.clientWidth, w.scrollHeight - w.clientHeight])""")
+            assert len(wraps) > 8
+            for name, wide, tall in wraps:
+                assert tall <= 1 and wide <= 1, (lang, name)     # no cramped scroll box at 1280 px
+        page.goto((site / "zh" / "data.html").as_uri())
+        quotes = _lines(page, "#t-report-indicators ~ .table-wrap td:nth-child(9)")
+        assert max(quotes) > 1                                     # the quote column wraps
+        assert max(_lines(page, "#t-audit ~ .table-wrap td:nth-child(2)")) == 1   # a status on one line
+        # filter
+        section = page.locator("section:has(#t-report-indicators)")
+        rows = section.locator("tbody tr")
+        total = rows.count()
+        section.locator("input[type=search]").fill("社工站")
+        shown = section.locator("tbody tr:visible").count()
+        assert 0 < shown < total
+        assert section.locator(".tools").inner_text().endswith(f"显示{shown}行，共{total}行")
+        section.locator("input[type=search]").fill("")
+        assert section.locator("tbody tr:visible").count() == total
+        # sort by value, both ways
+        header = section.locator("thead th").nth(3)
+        header.locator("button").click()
+        values = [float(v) for v in section.locator("tbody td:nth-child(4)").all_inner_texts()]
+        assert values == sorted(values) and header.get_attribute("aria-sort") == "ascending"
+        header.locator("button").click()
+        values = [float(v) for v in section.locator("tbody td:nth-child(4)").all_inner_texts()]
+        assert values == sorted(values, reverse=True)
+        assert visit.errors == [] and visit.outside == []
+    # without script the page is complete: every row shown, no controls
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto((site / "zh" / "data.html").as_uri())
+    assert page.locator("input[type=search]").count() == 0
+    assert page.locator("#t-report-indicators ~ .table-wrap tbody tr:visible").count() == total
+    context.close()
+
+
+def test_the_audit_status_never_wraps_one_character_per_line(site, browser):
+    from guilin_analysis.labels import label
+
+    with Visit(browser) as visit:
+        for lang in LANGS:
+            visit.page.goto((site / lang / "05_data_audit.html").as_uri())
+            status = label("status", lang)
+            counts = visit.page.evaluate("""status => Array.from(document.querySelectorAll('main table'))
+                .filter(t => t.querySelector('th') && t.querySelector('th').textContent.trim() === status)
+                .flatMap(t => Array.from(t.querySelectorAll('tbody tr')).map(r => {
+                    const c = r.cells[0], g = document.createRange(); g.selectNodeContents(c);
+                    return new Set(Array.from(g.getClientRects()).map(b => Math.round(b.top))).size; }))""", status)
+            assert counts and max(counts) == 1, (lang, counts)

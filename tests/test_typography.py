@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 from matplotlib.text import Text
@@ -109,3 +110,131 @@ def test_readme_chinese_findings():
     zh = [line for line in block.split("<!-- findings:end -->")[0].splitlines() if re.search(r"[\u4e00-\u9fff]", line)]
     assert zh
     assert not [v for line in zh for v in violations(line)]
+
+
+# ---------------------------------------------------------------- the built Chinese pages
+
+_HAN = "\u3400-\u9fff"
+#: Full-width punctuation after (and brackets around) Chinese text: ：；，（）.
+PUNCTUATION = [
+    (re.compile(rf"[{_HAN}][:;,()]"), "a half-width mark after Chinese (write ：；，（）)"),
+    (re.compile(rf"\([{_HAN}]"), "a half-width bracket before Chinese (write （）"),
+]
+#: The report prints 8913张, 32715张, 1000万元: no thousands separator.
+SEPARATOR = (re.compile(r"(?<![0-9.,])[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])"),
+             "a thousands separator in a Chinese number (8913张, not 8,913张)")
+#: The newspaper feature is a 报道 (该文), not a 报告.
+FEATURE = (re.compile("报告"), "报道 for the newspaper feature, not 报告")
+
+
+def page_violations(text: str, rules) -> list[str]:
+    return [f"{why}: …{text[max(m.start() - 12, 0):m.end() + 12]}…" for pattern, why in rules
+            for m in pattern.finditer(text)]
+
+
+class ChineseText(HTMLParser):
+    """The Chinese a reader of a page gets: its text and image descriptions, without scripts,
+    styles and whatever is marked as another language (``lang="en"``)."""
+
+    VOID = {"br", "img", "input", "meta", "link", "hr", "wbr", "col", "source", "area", "base"}
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[bool] = []              # per open element: is its text skipped?
+        self.parts: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        skipped = (self.stack[-1] if self.stack else False) or tag in ("script", "style")
+        lang = attrs.get("lang")
+        if lang is not None:
+            skipped = skipped or not lang.startswith("zh")
+        if tag == "img" and attrs.get("alt") and not skipped:
+            self.parts.append(attrs["alt"])
+        if tag not in self.VOID:
+            self.stack.append(skipped)
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if not (self.stack and self.stack[-1]):
+            self.parts.append(data)
+
+    def text(self) -> str:
+        return "\n".join(p for p in self.parts if p.strip())
+
+
+def test_the_page_rules_catch_what_they_should():
+    assert page_violations("生成时间: 2026", PUNCTUATION) and page_violations("数据包 (内容", PUNCTUATION)
+    assert page_violations("张苑, 市民政局", PUNCTUATION) and page_violations("报道原文(中文)", PUNCTUATION)
+    assert not page_violations("生成时间：2026；数据包1.0.0（内容哈希sha256：4aa8）", PUNCTUATION)
+    assert not page_violations("Guilin civil affairs since 2022: data (guilin-analysis 0.1.0)", PUNCTUATION)
+    assert page_violations("护理型床位8,913张", [SEPARATOR]) and page_violations("1,101,400人", [SEPARATOR])
+    assert not page_violations("8913张、32715张、66.65%、2022年", [SEPARATOR])
+    assert page_violations("报告称66%", [FEATURE]) and not page_violations("报道称66%", [FEATURE])
+    html = '<p>图例：<span lang="en">Legend: (x)</span><script>a(“中文”)</script>8913张</p><img alt="条形图：床位">'
+    assert ChineseText(html).text() == "图例：\n8913张\n条形图：床位"
+
+
+@pytest.fixture(scope="module")
+def zh_html(tmp_path_factory) -> dict[str, str]:
+    """Every built zh page (the build tests/test_site.py reads)."""
+    from site_build import built_site
+
+    folder = built_site(tmp_path_factory) / "zh"
+    pages = {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.html"))}
+    assert {"index.html", "source.html", "data.html"} <= set(pages) and len(pages) > 5
+    return pages
+
+
+@pytest.fixture(scope="module")
+def zh_pages(zh_html) -> dict[str, str]:
+    """The Chinese text of every built zh page."""
+    return {name: ChineseText(html).text() for name, html in zh_html.items()}
+
+
+def _report_excluded(name: str, text: str) -> str:
+    """A page's text without the report's own words (the source page shows them verbatim)."""
+    if name != "source.html":
+        return text
+    from guilin_analysis.data import load_report_text
+
+    for paragraph in load_report_text().split("\n"):
+        if paragraph.strip():
+            text = text.replace(paragraph.strip(), "")
+    return text
+
+
+def test_the_built_chinese_pages_have_one_typography(zh_pages):
+    """Every zh page, its header, footer, tooltips, legends, tables and chart descriptions:
+    no space between a numeral and Chinese, full-width ：；，（） after Chinese text."""
+    bad = {name: page_violations(_report_excluded(name, text), [*RULES, *PUNCTUATION])
+           for name, text in zh_pages.items()}
+    assert {k: v for k, v in bad.items() if v} == {}
+
+
+def _numbers_unseparated() -> bool:
+    from guilin_analysis.formatting import format_quantity
+
+    return format_quantity(8913, "张", "zh") == "8913张"
+
+
+@pytest.mark.xfail(not _numbers_unseparated(), strict=True,
+                   reason="the zh number format (formatting.format_quantity) still writes 8,913张; "
+                          "wp-truth drops the separator; this test then runs in full")
+def test_the_built_chinese_pages_print_numbers_as_the_report_does(zh_pages):
+    bad = {name: page_violations(text, [SEPARATOR]) for name, text in zh_pages.items()}
+    assert {k: v for k, v in bad.items() if v} == {}
+
+
+def test_the_chrome_and_labels_call_the_feature_a_report_not_a_bao_gao(zh_html):
+    """报道 for the newspaper feature in every label and in the header and footer of every page."""
+    assert [v["zh"] for v in labels.LABELS.values() if FEATURE[0].search(v["zh"])] == []
+    for name, html in zh_html.items():
+        for tag in ("header", "footer"):
+            part = re.search(rf'<{tag} class="site-{tag}">.*?</{tag}>', html, re.DOTALL)
+            assert part, (name, tag)
+            assert not page_violations(ChineseText(part.group(0)).text(), [FEATURE]), (name, tag)

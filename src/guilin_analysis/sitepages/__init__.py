@@ -18,29 +18,48 @@ process, and only when their key (data, code, notebooks, languages) changes.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
-import zipfile
 from pathlib import Path
 
 from .. import __version__
-from ..labels import LABELS, label
+from ..labels import LABELS
+from .names import DATA_PAGE, DOWNLOADS, PACKAGE_NAME, SOURCE_PAGE, period_of  # noqa: F401  (re-exported)
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-SOURCE_PAGE, DATA_PAGE = "source.html", "data.html"
-DOWNLOADS = "downloads"
-PACKAGE_NAME = "guilin-civil-affairs-data"
 
 #: The citation, the same on every page; CITATION.cff says the same (tests/test_site.py checks).
 CITATION_TITLE = "Guilin civil affairs since 2022: data and analysis"
 CITATION_AUTHOR = "guilin-civil-affairs project"
 CITATION_YEAR = "2026"
+CITATION_AUTHOR_ZH = "guilin-civil-affairs项目"
+_DATE = re.compile(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日")
 
 
-def citation(data_version: str) -> str:
+def latest_date(text: str) -> tuple[int, int, int] | None:
+    """The latest date the report prints (年月日), or None: the report itself is undated."""
+    dates = [tuple(int(x) for x in m.groups()) for m in _DATE.finditer(text)]
+    return max(dates) if dates else None
+
+
+def citation(data_version: str, lang: str = "en", data_dir: Path | None = None) -> str:
+    """How to cite the site, in ``lang``, with what is known of the source: its author, title,
+    "本报" (the paper is not named), undated, not before the latest date it prints."""
+    from ..data import load_report_text
+
+    try:
+        latest = latest_date(load_report_text(data_dir))
+    except Exception:
+        latest = None
+    title = "市民政局：笃行实干增福祉 栉风沐雨惠民生"
+    if lang == "zh":
+        after = f"，不早于{latest[0]}年{latest[1]}月{latest[2]}日" if latest else ""
+        return (f"{CITATION_AUTHOR_ZH}（{CITATION_YEAR}）：{CITATION_TITLE}（guilin-analysis {__version__}；"
+                f"数据包{data_version}）。所据原文：张苑《{title}》，本报，未注明日期{after}。")
+    after = f", not before {latest[0]}-{latest[1]:02d}-{latest[2]:02d}" if latest else ""
     return (f"{CITATION_AUTHOR} ({CITATION_YEAR}). {CITATION_TITLE} (guilin-analysis {__version__}; "
-            f"data package {data_version}). Source text: 张苑, 市民政局：笃行实干增福祉 栉风沐雨惠民生.")
+            f"data package {data_version}). Source text: Zhang Yuan (张苑), “{title}”, 本报 (the newspaper is "
+            f"not named), undated{after}.")
 
 
 def data_version(data_dir: Path) -> str:
@@ -56,236 +75,32 @@ def nav_label(stem: str, lang: str) -> str:
     return LABELS[key][lang] if key in LABELS else stem
 
 
-# ---------------------------------------------------------------- the source page
-
-def _users(notebook_texts: dict[str, str], ids) -> dict[str, list[str]]:
-    """Which notebooks name each id in their cells (the pages that use the figure)."""
-    return {i: [stem for stem, text in notebook_texts.items() if f'"{i}"' in text or f"'{i}'" in text]
-            for i in ids}
-
-
-def _notebook_texts(notebooks_dir: Path, notebooks: list[str]) -> dict[str, str]:
-    texts = {}
-    for stem in notebooks:
-        try:
-            nb = json.loads((Path(notebooks_dir) / f"{stem}.ipynb").read_text(encoding="utf-8"))
-            texts[stem] = "\n".join("".join(c.get("source", "")) for c in nb.get("cells", []))
-        except (OSError, ValueError):
-            texts[stem] = ""
-    return texts
-
-
-def highlights(text: str, quotes: dict[str, str]) -> list[dict]:
-    """The highlights of the report text: every occurrence of every quote, overlapping ones
-    merged into one highlight that carries all their ids. Each is
-    ``{"start", "end", "ids": [(id, start)], "first": {id: bool}}``, in text order."""
-    spans = []
-    for ident, quote in quotes.items():
-        if not quote:
-            continue
-        for match in re.finditer(re.escape(quote), text):
-            spans.append((match.start(), match.end(), ident))
-    spans.sort()
-    merged: list[dict] = []
-    for start, end, ident in spans:
-        if merged and start < merged[-1]["end"]:
-            merged[-1]["end"] = max(merged[-1]["end"], end)
-            merged[-1]["ids"].append((ident, start))
-        else:
-            merged.append({"start": start, "end": end, "ids": [(ident, start)]})
-    return merged
-
-
-def source_context(lang: str, data_dir: Path, notebooks_dir: Path, notebooks: list[str]) -> dict:
-    """What the source page shows: the text cut into plain runs, highlights and gap marks."""
-    from ..data import load_reference, load_report_text
-    from ..formatting import period_text
-    from ..lookup import Facts
-
-    text = load_report_text(data_dir)
-    facts = Facts(data_dir)
-    table = facts.table
-    quotes = {i: str(table.loc[i, "quote"]) for i in table.index}
-    users = _users(_notebook_texts(notebooks_dir, notebooks), table.index)
-    conflicts = {}
-    for i in table.index:
-        other = facts.conflict(i)
-        if other:
-            conflicts[i] = other
-            conflicts.setdefault(other, i)
-    try:
-        gaps = load_reference("text-gaps", data_dir)
-    except Exception:
-        gaps = None
-    marks = []                  # (position, gap row) : a gap mark is set at a point of the text
-    if gaps is not None:
-        for _, gap in gaps.iterrows():
-            pos = text.find(str(gap["anchor"]))
-            if pos < 0:
-                continue
-            if gap["kind"] == "empty_section":
-                pos += len(str(gap["anchor"]))
-            marks.append((pos, {"id": f"gap-{gap['gap_id']}",
-                                "note": str(gap["note_zh" if lang == "zh" else "note_en"])}))
-    found = highlights(text, quotes)
-    # a gap mark inside a highlight moves to the highlight's start
-    for n, (pos, gap) in enumerate(marks):
-        for h in found:
-            if h["start"] < pos < h["end"]:
-                marks[n] = (h["start"], gap)
-    marks.sort(key=lambda m: m[0])
-
-    def info(i: str) -> dict:
-        row = table.loc[i]
-        return {"id": i, "name": str(row["name_zh" if lang == "zh" else "name_en"]),
-                "figure": facts.fig(i, lang),
-                "qualifier": label(str(row["qualifier"]), lang) if str(row["qualifier"]) in LABELS else str(row["qualifier"]),
-                "period": period_text(row["period_type"], row["period"], lang),
-                "conflict": conflicts.get(i),
-                "conflict_figure": facts.fig(conflicts[i], lang) if i in conflicts else "",
-                "pages": [(f"{s}.html", nav_label(s, lang)) for s in users.get(i, [])]}
-
-    pieces = []                 # {"kind": "text"|"gap"|"mark", ...}
-    seen: set[str] = set()
-    cursor = 0
-    events = sorted([(h["start"], 1, h) for h in found] + [(p, 0, g) for p, g in marks],
-                    key=lambda e: (e[0], e[1]))
-    for pos, kind, item in events:
-        if pos > cursor:
-            pieces.append({"kind": "text", "text": text[cursor:pos]})
-            cursor = pos
-        if kind == 0:
-            pieces.append({"kind": "gap", **item})
-            continue
-        h = item
-        parts, at = [], h["start"]
-        for ident, start in sorted(h["ids"], key=lambda x: x[1]):
-            if start > at:
-                parts.append({"text": text[at:start]})
-                at = start
-            anchor = ident if ident not in seen else None
-            seen.add(ident)
-            parts.append({"anchor": anchor})
-        parts.append({"text": text[at:h["end"]]})
-        ids = list(dict.fromkeys(i for i, _ in h["ids"]))
-        pieces.append({"kind": "mark", "parts": parts, "ids": ids, "main": ids[0],
-                       "conflict": any(i in conflicts for i in ids), "entries": [info(i) for i in ids]})
-        cursor = h["end"]
-    if cursor < len(text):
-        pieces.append({"kind": "text", "text": text[cursor:]})
-    return {"pieces": pieces, "count": len(found), "ids": len(seen)}
-
-
 def source_html(chrome, built_at: str, context: dict) -> str:
     return chrome.render(TEMPLATE_DIR, "source.html.j2", SOURCE_PAGE, built_at, **context)
 
 
-# ---------------------------------------------------------------- the data page and downloads
-
-def _tables(data_dir: Path) -> list[tuple[str, str, "object"]]:
-    """``(name, title, frame)`` of every tabular resource, then the derived metrics and the audit."""
-    import pandas as pd
-
-    from .. import audit, derived_metrics
-    from ..data import read_descriptor
-
-    descriptor = read_descriptor(data_dir)
-    out = []
-    for res in descriptor["resources"]:
-        if "schema" not in res:
-            continue
-        frame = pd.read_csv(Path(data_dir) / res["path"], dtype=str, keep_default_na=False, encoding="utf-8")
-        out.append((res["name"], res.get("title", res["name"]), frame))
-    out.append(("derived-metrics", "Derived metrics (guilin_analysis.derived_metrics)", derived_metrics(data_dir)))
-    out.append(("audit", "Consistency audit (guilin_analysis.audit)", audit(data_dir)))
-    return out
-
-
-def _columns(data_dir: Path, tables) -> list[dict]:
-    from ..data import read_descriptor
-
-    descriptor = read_descriptor(data_dir)
-    fields = {res["name"]: res["schema"]["fields"] for res in descriptor["resources"] if "schema" in res}
-    rows = []
-    for name, _, frame in tables:
-        described = {f["name"]: f for f in fields.get(name, [])}
-        for column in frame.columns:
-            f = described.get(column, {})
-            rows.append({"table": name, "column": str(column), "type": f.get("type", str(frame[column].dtype)),
-                         "title": f.get("title", ""), "description": f.get("description", "")})
-    return rows
-
-
-def _csv_bytes(frame) -> bytes:
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
-
-
-def _zip_bytes(data_dir: Path) -> bytes:
-    """The data package as a zip: datapackage.json, every resource and the READMEs, under one
-    folder; fixed timestamps, so the same data gives the same bytes."""
-    from ..data import read_descriptor
-
-    root = Path(data_dir)
-    descriptor = read_descriptor(data_dir)
-    files = ["datapackage.json", *[r["path"] for r in descriptor["resources"]]]
-    files += sorted(p.relative_to(root).as_posix() for p in root.rglob("README.md"))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for rel in dict.fromkeys(files):
-            info = zipfile.ZipInfo(f"{PACKAGE_NAME}/{rel}", date_time=(2026, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, (root / rel).read_bytes())
-    return buffer.getvalue()
-
-
-def _xlsx_bytes(tables, columns: list[dict]) -> bytes:
-    import pandas as pd
-
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, _, frame in tables:
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
-        pd.DataFrame(columns).to_excel(writer, sheet_name="columns", index=False)
-        book = writer.book
-        book.properties.created = book.properties.modified = __import__("datetime").datetime(2026, 1, 1)
-    return buffer.getvalue()
-
-
-def data_files(data_dir: Path) -> tuple[dict[str, bytes], list[dict], list[dict]]:
-    """The downloads (``{relative path: bytes}``), the tables shown and the column sheet."""
-    tables = _tables(data_dir)
-    columns = _columns(data_dir, tables)
-    files = {f"{DOWNLOADS}/{name}.csv": _csv_bytes(frame) for name, _, frame in tables}
-    files[f"{DOWNLOADS}/{PACKAGE_NAME}.zip"] = _zip_bytes(data_dir)
-    files[f"{DOWNLOADS}/{PACKAGE_NAME}.xlsx"] = _xlsx_bytes(tables, columns)
-    shown = []
-    for name, title, frame in tables:
-        shown.append({"name": name, "title": title, "csv": f"{DOWNLOADS}/{name}.csv",
-                      "columns": [str(c) for c in frame.columns],
-                      "rows": [["" if _missing(v) else str(v) for v in row]
-                               for row in frame.itertuples(index=False)]})
-    return files, shown, columns
-
-
-def _missing(value) -> bool:
-    try:
-        return value is None or value != value
-    except Exception:
-        return False
-
-
 def data_html(chrome, built_at: str, tables: list[dict], columns: list[dict]) -> str:
     return chrome.render(TEMPLATE_DIR, "data.html.j2", DATA_PAGE, built_at, tables=tables, columns=columns,
-        zip_file=f"{DOWNLOADS}/{PACKAGE_NAME}.zip", xlsx_file=f"{DOWNLOADS}/{PACKAGE_NAME}.xlsx")
+                         zip_file=f"{DOWNLOADS}/{PACKAGE_NAME}.zip", xlsx_file=f"{DOWNLOADS}/{PACKAGE_NAME}.xlsx")
 
 
-def site_files(chrome, built_at: str, data_dir: Path, notebooks_dir: Path) -> dict[str, bytes]:
-    """Every file of the source and data pages of one language, relative to ``OUT/<lang>``."""
-    files, tables, columns = data_files(data_dir)
-    context = source_context(chrome.lang, data_dir, notebooks_dir, list(chrome.notebooks))
+def site_files(chrome, built_at: str, data_dir: Path, notebooks_dir: Path,
+               used_on: dict[str, list[str]] | None = None) -> dict[str, bytes]:
+    """Every file of the source and data pages of one language, relative to ``OUT/<lang>``.
+
+    ``used_on`` (id -> notebook stems whose outputs show it) comes from the builder; without it
+    the ids the executed notebooks in ``notebooks_dir`` declare are read (:mod:`.usage`)."""
+    from . import datapage, downloads, source, usage
+
+    lang = chrome.lang
+    files, tables = downloads.download_files(data_dir, DOWNLOADS)
+    columns = downloads.column_rows(tables)
+    if not used_on:
+        used_on = usage.used_on(Path(notebooks_dir), list(chrome.notebooks))
+    context = source.source_context(lang, data_dir, used_on, nav_label)
     files[SOURCE_PAGE] = source_html(chrome, built_at, context).encode("utf-8")
-    files[DATA_PAGE] = data_html(chrome, built_at, tables, columns).encode("utf-8")
+    files[DATA_PAGE] = data_html(chrome, built_at, datapage.page_tables(tables, lang, DOWNLOADS),
+                                 datapage.column_sheet(columns, lang)).encode("utf-8")
     return files
 
 
@@ -306,7 +121,13 @@ class GuilinPlugin:
         from ..data import DataValidationError, validate
 
         try:
-            return [str(p) for p in validate(data_dir, frictionless=thorough)]
+            problems = [str(p) for p in validate(data_dir, frictionless=thorough)]
+            if problems:
+                return problems
+            from ..glossary import glossary_problems
+            from ..translation import translation_problems
+
+            return [str(p) for p in [*translation_problems(data_dir), *glossary_problems(data_dir)]]
         except DataValidationError as err:
             return [str(p) for p in err.problems]
         except Exception as err:
@@ -323,7 +144,7 @@ class GuilinPlugin:
         return [Path(__file__).resolve().parents[1]]
 
     def citation(self, data_version: str, lang: str) -> str:
-        return citation(data_version)
+        return citation(data_version, lang)
 
     def key_figures(self, lang: str, data_dir: Path) -> list[list[str]]:
         """None from here: the overview notebook declares the key figures in its output
@@ -331,7 +152,8 @@ class GuilinPlugin:
         return []
 
     def site_pages(self, context) -> dict[str, bytes]:
-        return site_files(context.chrome, context.built_at, context.data_dir, Path(context.notebooks_dir))
+        return site_files(context.chrome, context.built_at, context.data_dir, Path(context.notebooks_dir),
+                          getattr(context, "used_on", None))
 
 
 plugin = GuilinPlugin()
