@@ -51,6 +51,7 @@ def ipc_kernel_config():
     config = Config()
     config.KernelManager.transport = "ipc"
     config.KernelManager.ip = os.path.join(sockets, "kernel")
+
     try:
         yield config
     finally:
@@ -218,11 +219,28 @@ def _watch_parent(parent: int) -> None:
     _end_children_and_exit(1)
 
 
-def _worker_main(conn, parent: int) -> None:
-    """A worker: run the jobs the parent sends, one at a time, until told to stop."""
+def _worker_main(conn, parent: int, preload: list[str] | None = None) -> None:
+    """A worker: run the jobs the parent sends, one at a time, until told to stop.
+
+    With ``preload`` (modules), the worker first starts its warm-kernel zygote (:mod:`.warm`),
+    before it has any thread, and its kernels are forked from it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)           # the parent decides what an interrupt ends
     signal.signal(signal.SIGTERM, lambda *_: _end_children_and_exit(143))
+    if preload is not None:
+        from . import warm
+
+        warm.start(preload)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    try:
+        _serve(conn)
+    finally:
+        if preload is not None:
+            from . import warm
+
+            warm.stop()                 # the zygote ends (and is waited for: its CPU is counted)
+
+
+def _serve(conn) -> None:
     while True:
         try:
             job = conn.recv()
@@ -261,14 +279,15 @@ def _signal_name(exitcode: int | None) -> str:
 class WorkerPool:
     """Up to ``size`` worker processes; :meth:`run` gives each job to the next free worker."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, preload: list[str] | None = None):
         self.size = max(1, size)
+        self.preload = preload
         self.workers: list[_Worker] = []
         self._context = multiprocessing.get_context()
 
     def _start(self) -> _Worker:
         parent_end, child_end = self._context.Pipe()
-        process = self._context.Process(target=_worker_main, args=(child_end, os.getpid()),
+        process = self._context.Process(target=_worker_main, args=(child_end, os.getpid(), self.preload),
                                         name="guilin-worker", daemon=True)
         process.start()
         child_end.close()

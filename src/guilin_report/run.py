@@ -180,6 +180,14 @@ def _key_figures(lang: str, data_dir: Path, key: str, previous: dict) -> dict:
     return {"key": key, "figures": [[str(x) for x in row] for row in load_plugin().key_figures(lang, data_dir)]}
 
 
+def _preload() -> list[str] | None:
+    """Modules the warm kernels import once (the plug-in's), or ``None`` for cold kernels
+    (``GUILIN_REPORT_COLD_KERNELS=1``)."""
+    if os.environ.get("GUILIN_REPORT_COLD_KERNELS"):
+        return None
+    return list(getattr(load_plugin(), "kernel_preload", lambda: [])())
+
+
 def notebooks_hash(notebooks_dir: Path, notebooks: list[str]) -> str:
     digest = hashlib.sha256()
     for stem in notebooks:
@@ -243,7 +251,7 @@ def _build_locked(options, listed, selected, per_notebook, data_dir, out, stream
         reporter.done(result)
 
     if jobs:
-        pool = WorkerPool(min(options.jobs, len(jobs)))
+        pool = WorkerPool(min(options.jobs, len(jobs)), _preload())
         try:
             pool.run(jobs, done)
         finally:
