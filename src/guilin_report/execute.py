@@ -88,6 +88,7 @@ class Result:
     title: str = ""
     files: dict = field(default_factory=dict)   # published path (relative to the language) -> staged file
     findings: list = field(default_factory=list)  # the notebook's key findings, in the job's language
+    timings: dict = field(default_factory=dict)   # where the job's time went (see _timings)
 
 
 # ---------------------------------------------------------------- in the worker
@@ -118,6 +119,7 @@ def _run_job(job: Job, executed: Path, start: float) -> Result:
     from papermill.exceptions import PapermillExecutionError
 
     status, error = "ok", ""
+    cpu_start, children_start = time.process_time(), _children_cpu()
     try:
         with ipc_kernel_config() as config:
             papermill.execute_notebook(
@@ -130,6 +132,8 @@ def _run_job(job: Job, executed: Path, start: float) -> Result:
         status, error = "failed", describe_os_error(err)
     except Exception as err:             # a dead kernel, a cell timeout, an invalid notebook
         status, error = "failed", _one_line(f"{type(err).__name__}: {err}")
+    ran = time.perf_counter() - start
+    run_cpu, kernel_cpu = time.process_time() - cpu_start, _children_cpu() - children_start + _warm_kernel_cpu()
     files = {f"logs/{job.name}.log": job.log}
     title = ""
     findings: list[str] = []
@@ -163,7 +167,50 @@ def _run_job(job: Job, executed: Path, start: float) -> Result:
             except OSError as err:
                 status, error = "failed", describe_os_error(err, "writing the page")
                 files = {k: v for k, v in files.items() if not k.endswith((".html", ".png"))}
-    return Result(job.name, job.lang, status, time.perf_counter() - start, error, title, files, findings)
+    timings = _timings(nb, ran, time.perf_counter() - start - ran, run_cpu, kernel_cpu,
+                       time.process_time() - cpu_start - run_cpu)
+    return Result(job.name, job.lang, status, time.perf_counter() - start, error, title, files, findings, timings)
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _warm_kernel_cpu() -> float:
+    """CPU of the warm kernels this worker's zygote has reaped since last asked (0 when cold)."""
+    from . import warm
+
+    zygote = warm.current()
+    return zygote.take_cpu() if zygote is not None else 0.0
+
+
+def _timings(nb, ran: float, rendered: float, client_cpu: float, kernel_cpu: float, render_cpu: float) -> dict:
+    """Where a job's time went, in seconds: wall time to start the kernel (papermill's start to
+    the first cell's start), of the first code cell (imports and data loading, by the notebooks'
+    convention), of the other cells, of the page export; CPU of the kernel, of the worker while it
+    drove the kernel, and of the export."""
+    import datetime as dt
+
+    def when(text):
+        try:
+            return dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+        except ValueError:
+            return None
+
+    cells = [c for c in (nb.cells if nb is not None else []) if c.cell_type == "code"
+             and "injected-parameters" not in c.metadata.get("tags", [])
+             and "parameters" not in c.metadata.get("tags", [])]
+    durations = [float(c.metadata.get("papermill", {}).get("duration") or 0) for c in cells]
+    started = when(nb.metadata.get("papermill", {}).get("start_time")) if nb is not None else None
+    first = when(cells[0].metadata.get("papermill", {}).get("start_time")) if cells else None
+    kernel_start = max(0.0, (first - started).total_seconds()) if started and first else 0.0
+    return {"kernel_start_s": round(kernel_start, 3), "first_cell_s": round(durations[0] if durations else 0.0, 3),
+            "other_cells_s": round(sum(durations[1:]), 3), "run_s": round(ran, 3), "render_s": round(rendered, 3),
+            "kernel_cpu_s": round(kernel_cpu, 3), "client_cpu_s": round(client_cpu, 3),
+            "render_cpu_s": round(render_cpu, 3)}
 
 
 def _without_local_paths(nb, job: Job, executed: Path):

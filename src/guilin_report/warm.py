@@ -130,6 +130,13 @@ class Zygote:
         answer = self._ask({"op": "status", "pid": pid})
         return answer.get("code"), float(answer.get("cpu", 0.0))
 
+    def take_cpu(self) -> float:
+        """CPU seconds of the kernels reaped since the last call."""
+        try:
+            return float(self._ask({"op": "cpu"}).get("cpu", 0.0))
+        except OSError:
+            return 0.0
+
     def close(self) -> None:
         try:
             self.sock.close()
@@ -184,7 +191,11 @@ class WarmProvisioner(LocalProvisioner):
             return await super().launch_kernel(cmd, **kwargs)
         env = dict(kwargs.get("env") or os.environ)
         cwd = kwargs.get("cwd")
-        pid = zygote.spawn(list(cmd), env, None if cwd is None else str(cwd))
+        try:
+            pid = zygote.spawn(list(cmd), env, None if cwd is None else str(cwd))
+        except OSError as err:                        # e.g. a thread in the zygote: start it cold
+            self.log.warning("warm kernel not available (%s); starting a cold kernel", err)
+            return await super().launch_kernel(cmd, **kwargs)
         self.process = _Forked(zygote, pid)
         self.pid = self.pgid = pid                    # the kernel leads its own session and group
         self.cwd = cwd or os.getcwd()
@@ -208,6 +219,7 @@ def _zygote_main(sock: socket.socket, modules: list[str]) -> int:
             failed.append(f"{name}: {type(err).__name__}")
     kernels: dict[int, None] = {}
     ended: dict[int, tuple[int, float]] = {}
+    counted = [0.0]                               # CPU already reported by "cpu"
 
     def reap() -> None:
         for pid in list(kernels):
@@ -240,9 +252,13 @@ def _zygote_main(sock: socket.socket, modules: list[str]) -> int:
                         sock.close()
                         _kernel_main(request["cmd"], request["env"], request.get("cwd"), fds)
                     kernels[pid] = None
+                    answer = {"pid": pid}
                 for fd in fds:
                     os.close(fd)
-                    answer = {"pid": pid}
+            elif op == "cpu":
+                reap()
+                answer = {"cpu": sum(cpu for _, cpu in ended.values()) - counted[0]}
+                counted[0] += answer["cpu"]
             elif op == "status":
                 reap()
                 pid = int(request["pid"])
