@@ -139,6 +139,7 @@ class Zygote:
 
     def close(self) -> None:
         try:
+            self.file.close()               # the socket closes only once its file is closed too
             self.sock.close()
         finally:
             try:
