@@ -50,6 +50,7 @@ notebooks: install
 bench: install
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_phases.py
 
 clean:
 	rm -rf reports/ .pytest_cache

@@ -52,6 +52,7 @@ def ipc_kernel_config():
     config = Config()
     config.KernelManager.transport = "ipc"
     config.KernelManager.ip = os.path.join(sockets, "kernel")
+
     try:
         yield config
     finally:
@@ -88,6 +89,7 @@ class Result:
     title: str = ""
     files: dict = field(default_factory=dict)   # published path (relative to the language) -> staged file
     findings: list = field(default_factory=list)  # the notebook's key findings, in the job's language
+    timings: dict = field(default_factory=dict)   # where the job's time went (see _timings)
 
 
 # ---------------------------------------------------------------- in the worker
@@ -118,6 +120,7 @@ def _run_job(job: Job, executed: Path, start: float) -> Result:
     from papermill.exceptions import PapermillExecutionError
 
     status, error = "ok", ""
+    cpu_start, children_start = time.process_time(), _children_cpu()
     try:
         with ipc_kernel_config() as config:
             papermill.execute_notebook(
@@ -130,6 +133,8 @@ def _run_job(job: Job, executed: Path, start: float) -> Result:
         status, error = "failed", describe_os_error(err)
     except Exception as err:             # a dead kernel, a cell timeout, an invalid notebook
         status, error = "failed", _one_line(f"{type(err).__name__}: {err}")
+    ran = time.perf_counter() - start
+    run_cpu, kernel_cpu = time.process_time() - cpu_start, _children_cpu() - children_start + _warm_kernel_cpu()
     files = {f"logs/{job.name}.log": job.log}
     title = ""
     findings: list[str] = []
@@ -163,7 +168,50 @@ def _run_job(job: Job, executed: Path, start: float) -> Result:
             except OSError as err:
                 status, error = "failed", describe_os_error(err, "writing the page")
                 files = {k: v for k, v in files.items() if not k.endswith(".html") and not k.startswith("figures/")}
-    return Result(job.name, job.lang, status, time.perf_counter() - start, error, title, files, findings)
+    timings = _timings(nb, ran, time.perf_counter() - start - ran, run_cpu, kernel_cpu,
+                       time.process_time() - cpu_start - run_cpu)
+    return Result(job.name, job.lang, status, time.perf_counter() - start, error, title, files, findings, timings)
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _warm_kernel_cpu() -> float:
+    """CPU of the warm kernels this worker's zygote has reaped since last asked (0 when cold)."""
+    from . import warm
+
+    zygote = warm.current()
+    return zygote.take_cpu() if zygote is not None else 0.0
+
+
+def _timings(nb, ran: float, rendered: float, client_cpu: float, kernel_cpu: float, render_cpu: float) -> dict:
+    """Where a job's time went, in seconds: wall time to start the kernel (papermill's start to
+    the first cell's start), of the first code cell (imports and data loading, by the notebooks'
+    convention), of the other cells, of the page export; CPU of the kernel, of the worker while it
+    drove the kernel, and of the export."""
+    import datetime as dt
+
+    def when(text):
+        try:
+            return dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+        except ValueError:
+            return None
+
+    cells = [c for c in (nb.cells if nb is not None else []) if c.cell_type == "code"
+             and "injected-parameters" not in c.metadata.get("tags", [])
+             and "parameters" not in c.metadata.get("tags", [])]
+    durations = [float(c.metadata.get("papermill", {}).get("duration") or 0) for c in cells]
+    started = when(nb.metadata.get("papermill", {}).get("start_time")) if nb is not None else None
+    first = when(cells[0].metadata.get("papermill", {}).get("start_time")) if cells else None
+    kernel_start = max(0.0, (first - started).total_seconds()) if started and first else 0.0
+    return {"kernel_start_s": round(kernel_start, 3), "first_cell_s": round(durations[0] if durations else 0.0, 3),
+            "other_cells_s": round(sum(durations[1:]), 3), "run_s": round(ran, 3), "render_s": round(rendered, 3),
+            "kernel_cpu_s": round(kernel_cpu, 3), "client_cpu_s": round(client_cpu, 3),
+            "render_cpu_s": round(render_cpu, 3)}
 
 
 def _without_local_paths(nb, job: Job, executed: Path):
@@ -219,11 +267,28 @@ def _watch_parent(parent: int) -> None:
     _end_children_and_exit(1)
 
 
-def _worker_main(conn, parent: int) -> None:
-    """A worker: run the jobs the parent sends, one at a time, until told to stop."""
+def _worker_main(conn, parent: int, preload: list[str] | None = None) -> None:
+    """A worker: run the jobs the parent sends, one at a time, until told to stop.
+
+    With ``preload`` (modules), the worker first starts its warm-kernel zygote (:mod:`.warm`),
+    before it has any thread, and its kernels are forked from it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)           # the parent decides what an interrupt ends
     signal.signal(signal.SIGTERM, lambda *_: _end_children_and_exit(143))
+    if preload is not None:
+        from . import warm
+
+        warm.start(preload)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    try:
+        _serve(conn)
+    finally:
+        if preload is not None:
+            from . import warm
+
+            warm.stop()                 # the zygote ends (and is waited for: its CPU is counted)
+
+
+def _serve(conn) -> None:
     while True:
         try:
             job = conn.recv()
@@ -262,14 +327,15 @@ def _signal_name(exitcode: int | None) -> str:
 class WorkerPool:
     """Up to ``size`` worker processes; :meth:`run` gives each job to the next free worker."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, preload: list[str] | None = None):
         self.size = max(1, size)
+        self.preload = preload
         self.workers: list[_Worker] = []
         self._context = multiprocessing.get_context()
 
     def _start(self) -> _Worker:
         parent_end, child_end = self._context.Pipe()
-        process = self._context.Process(target=_worker_main, args=(child_end, os.getpid()),
+        process = self._context.Process(target=_worker_main, args=(child_end, os.getpid(), self.preload),
                                         name="guilin-worker", daemon=True)
         process.start()
         child_end.close()

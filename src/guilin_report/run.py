@@ -22,6 +22,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -180,6 +181,14 @@ def _key_figures(lang: str, data_dir: Path, key: str, previous: dict) -> dict:
     return {"key": key, "figures": [[str(x) for x in row] for row in load_plugin().key_figures(lang, data_dir)]}
 
 
+def _preload() -> list[str] | None:
+    """Modules the warm kernels import once (the plug-in's), or ``None`` for cold kernels
+    (``GUILIN_REPORT_COLD_KERNELS=1``)."""
+    if os.environ.get("GUILIN_REPORT_COLD_KERNELS"):
+        return None
+    return list(getattr(load_plugin(), "kernel_preload", lambda: [])())
+
+
 def notebooks_hash(notebooks_dir: Path, notebooks: list[str]) -> str:
     digest = hashlib.sha256()
     for stem in notebooks:
@@ -243,7 +252,7 @@ def _build_locked(options, listed, selected, per_notebook, data_dir, out, stream
         reporter.done(result)
 
     if jobs:
-        pool = WorkerPool(min(options.jobs, len(jobs)))
+        pool = WorkerPool(min(options.jobs, len(jobs)), _preload())
         try:
             pool.run(jobs, done)
         finally:
@@ -283,6 +292,7 @@ def _entry(job: Job, result: Result, previous: dict, shown_data: str, data_hash:
         "status": result.status,
         "error": result.error,
         "duration_s": round(result.duration, 3),
+        "timings": result.timings,
         "input_hash": job.key,
         "built_at": now,
         "executed_notebook": (f"notebooks/{job.name}.ipynb" if f"notebooks/{job.name}.ipynb" in result.files
@@ -380,6 +390,7 @@ def _stage_site(transaction: Transaction, out: Path, lang: str, manifest: dict, 
         return []
     built_at = _now()
     chrome = _chrome(lang, listed, site.data_version, site.data_hash)
+    started, cpu = time.perf_counter(), time.process_time()
     try:
         new = load_plugin().site_pages(SiteContext(lang, chrome, built_at, Path(site.data_dir), tuple(listed),
                                                    Path(site.notebooks_dir)))
@@ -389,7 +400,8 @@ def _stage_site(transaction: Transaction, out: Path, lang: str, manifest: dict, 
         if recorded:
             manifest["site"] = recorded
         return []
-    manifest["site"] = {"key": key, "built_at": built_at,
+    timings = {"wall_s": round(time.perf_counter() - started, 3), "cpu_s": round(time.process_time() - cpu, 3)}
+    manifest["site"] = {"key": key, "built_at": built_at, "timings": timings,
                         "files": {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(new.items())}}
     changed = []
     for rel, data in new.items():

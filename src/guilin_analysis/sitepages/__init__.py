@@ -143,6 +143,13 @@ class GuilinPlugin:
     def code_paths(self) -> list[Path]:
         return [Path(__file__).resolve().parents[1]]
 
+    def kernel_preload(self) -> list[str]:
+        """What every notebook imports first: a warm kernel has imported it already."""
+        return ["numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "nbformat",
+                "guilin_analysis", "guilin_analysis.charts", "guilin_analysis.tables",
+                "guilin_analysis.consistency", "guilin_analysis.metrics", "guilin_analysis.lookup",
+                "guilin_analysis.notebook", "guilin_analysis.style"]
+
     def citation(self, data_version: str, lang: str) -> str:
         return citation(data_version, lang)
 
