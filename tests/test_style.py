@@ -48,9 +48,13 @@ def _face(path) -> ft2font.FT2Font:
 
 
 def _is_project_cjk_font(path) -> bool:
+    """The project's Noto Sans CJK SC face, or the same face installed by the system (Debian's
+    fonts-noto-cjk, which CI installs for the browser): same family, Simplified Chinese forms."""
     registered = style.register_fonts()
     same_file = os.path.realpath(path) == os.path.realpath(registered.path)
-    return same_file and getattr(path, "face_index", 0) == registered.face_index
+    if same_file:
+        return getattr(path, "face_index", 0) == registered.face_index
+    return _face(path).family_name == style.FONT_NAME
 
 
 def _draw_sample():
