@@ -1,20 +1,24 @@
 """What a page depends on, and what is already published.
 
 A page's key (:func:`input_hash`) changes whenever anything that can change the page changes:
-the notebook's bytes, its parameters, ``--with-code``, the data package's files, the package's
-code and templates, or the tool versions. The published state is read back from each
-language's ``manifest.json``.
+the notebook's bytes, its parameters, ``--with-code``, the data package's files (those the
+plug-in declares, read in chunks, special files refused), the package's code and templates, or
+the tool versions. The published state is read back from each language's ``manifest.json``,
+validated (:mod:`.manifest`).
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import platform
+import stat
 from importlib import metadata
 from pathlib import Path
 
 from . import __version__
+from .errors import BuildError, describe_os_error
 from .paths import PACKAGE_DIR, REPO_ROOT
 
 TOOLS = ("papermill", "nbconvert", "nbclient", "ipykernel", "pandas", "matplotlib")
@@ -22,11 +26,70 @@ CODE_SUFFIXES = (".py", ".j2", ".json", ".css")
 _SKIPPED_PARTS = {"__pycache__", ".ipynb_checkpoints"}
 
 
-def tree_hash(root: Path, suffixes: tuple[str, ...] | None = None, exclude: Path | None = None) -> str:
-    """SHA-256 over every file under ``root`` (names and bytes), caches and checkpoints aside.
+CHUNK = 1 << 20                 # bytes read at a time when hashing
 
-    ``exclude`` is a folder left out (the output folder, when it lies inside ``root``: its pages
-    must not change the hash of the data they were built from).
+
+def _hash_file(digest, path: Path) -> None:
+    """Feed the bytes of the regular file ``path`` to ``digest``, a chunk at a time.
+
+    Opened without following a symbolic link and without blocking, then checked to be a regular
+    file, so a FIFO, a device or a socket is refused (:class:`BuildError`), never waited on.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as err:
+        if err.errno == errno.ELOOP or Path(path).is_symlink():
+            raise BuildError(f"{path} is a symbolic link; the data files must be regular files "
+                             f"inside the data folder") from None
+        raise BuildError(describe_os_error(err, f"cannot read the data file {path}")) from None
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                    else "a device" if stat.S_ISBLK(mode) or stat.S_ISCHR(mode) else "a folder"
+                    if stat.S_ISDIR(mode) else "not a regular file")
+            raise BuildError(f"{path} is {kind}, not a regular file; the data files must be regular files")
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+
+
+def data_hash(data_dir: Path, files, exclude: Path | None = None) -> str:
+    """SHA-256 over the data files ``files`` (names relative to ``data_dir``, and bytes).
+
+    ``files`` are the ones the plug-in declares as the data (:meth:`.plugin.Plugin.data_files`),
+    so a stray file in the folder neither changes the hash nor is read. Files under ``exclude``
+    (an output folder inside the data folder) are left out. Raises :class:`BuildError`, one
+    sentence naming the path, for a file that is not a regular file inside ``data_dir``; call it
+    before taking the output folder's lock.
+    """
+    root = Path(data_dir).resolve()
+    exclude = Path(exclude).resolve() if exclude is not None else None
+    named = {}
+    for path in files:
+        path = Path(path) if Path(path).is_absolute() else root / path
+        real = path.parent.resolve() / path.name
+        try:
+            rel = real.relative_to(root).as_posix()
+        except ValueError:
+            raise BuildError(f"{path} lies outside the data folder {data_dir}; the data files must be "
+                             f"inside it") from None
+        if exclude is not None and (real == exclude or exclude in real.parents):
+            continue
+        named[rel] = path
+    digest = hashlib.sha256()
+    for rel in sorted(named):
+        digest.update(rel.encode())
+        digest.update(b"\0")
+        _hash_file(digest, named[rel])
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def tree_hash(root: Path, suffixes: tuple[str, ...] | None = None, exclude: Path | None = None) -> str:
+    """SHA-256 over every regular file under ``root`` (names and bytes), caches and checkpoints
+    aside, read in chunks (the builder's and the plug-in's code).
+
+    ``exclude`` is a folder left out.
     """
     root = Path(root)
     exclude = Path(exclude).resolve() if exclude is not None else None
@@ -37,11 +100,11 @@ def tree_hash(root: Path, suffixes: tuple[str, ...] | None = None, exclude: Path
                              and (exclude is None or (here / d).resolve() != exclude))
         for name in sorted(filenames):
             path = here / name
-            if suffixes is not None and path.suffix not in suffixes:
+            if (suffixes is not None and path.suffix not in suffixes) or not stat.S_ISREG(path.lstat().st_mode):
                 continue
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(b"\0")
-            digest.update(path.read_bytes())
+            _hash_file(digest, path)
             digest.update(b"\0")
     return digest.hexdigest()
 
@@ -86,10 +149,9 @@ def data_label(data_dir: Path) -> str:
         return data_dir.name
 
 
-def read_manifest(path: Path) -> dict:
-    """A published manifest, or ``{}`` when there is none or it cannot be read."""
-    try:
-        manifest = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return manifest if isinstance(manifest, dict) else {}
+def read_manifest(path: Path, on_problem=None) -> dict:
+    """A published manifest, validated (:mod:`.manifest`); ``{}`` when there is none or it fails,
+    in which case ``on_problem`` (default: a warning line on stderr) is told why, once."""
+    from . import manifest
+
+    return manifest.read(Path(path), Path(path).parent.name, on_problem or manifest.warn)

@@ -24,7 +24,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .params import DEFAULT_TIMEOUT, DEFAULT_WAIT
+    from .params import DEFAULT_MAX_OUTPUT_MB, DEFAULT_TIMEOUT, DEFAULT_WAIT
 
     parser = _Parser(prog="guilin-report", description=__doc__.split("\n\n")[0],
                      epilog="Exit codes: 0 all published; 1 a notebook failed, the data is invalid "
@@ -52,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", action="store_true", help="print only errors")
     b.add_argument("--notebooks-dir", type=Path, default=NOTEBOOKS_DIR,
                    help="build another folder of numbered notebooks (default: notebooks/)")
+    b.add_argument("--allow-existing", action="store_true",
+                   help="build into a non-empty folder guilin-report did not make (none of its files "
+                        "is deleted; those replaced are named)")
+    b.add_argument("--max-output-mb", default=DEFAULT_MAX_OUTPUT_MB, metavar="MB",
+                   help="megabytes of output a cell may show on its page; the rest is cut there and "
+                        "kept in the notebook's log (default: %(default)s)")
 
     c = sub.add_parser("check", help="validate the data package and list its problems")
     c.add_argument("--data-dir", type=Path, help="the data package (default: data/)")
@@ -66,19 +72,21 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build(args) -> int:
     from . import LANGUAGES, BuildOptions, UsageError, build
-    from .params import whole_number
+    from .params import MAX_OUTPUT_MB, MAX_TIMEOUT, whole_number
 
     langs = LANGUAGES if args.lang == "all" else (args.lang,)   # build() rejects an unknown one
     jobs = whole_number("--jobs", args.jobs, unit="")
-    timeout = whole_number("--timeout", args.timeout)
-    wait = whole_number("--wait", args.wait, minimum=0)
+    timeout = whole_number("--timeout", args.timeout, maximum=MAX_TIMEOUT)
+    wait = whole_number("--wait", args.wait, minimum=0, maximum=MAX_TIMEOUT)
+    max_output = whole_number("--max-output-mb", args.max_output_mb, unit="megabytes", maximum=MAX_OUTPUT_MB)
     for option, folder in (("--data-dir", args.data_dir), ("--notebooks-dir", args.notebooks_dir)):
         if folder is not None and not folder.is_dir():
             raise UsageError(f"{option} {folder} is not a folder")
     options = BuildOptions(langs=langs, out=args.out, jobs=jobs, only=args.only, force=args.force,
                            data_dir=args.data_dir, timeout=timeout, wait=wait, with_code=args.with_code,
                            overrides=[tuple(p) for p in args.parameter], quiet=args.quiet,
-                           notebooks_dir=args.notebooks_dir.resolve())
+                           notebooks_dir=args.notebooks_dir.resolve(),
+                           allow_existing=args.allow_existing, max_output_mb=max_output)
     return build(options)
 
 

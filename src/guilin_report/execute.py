@@ -13,10 +13,20 @@ In: :class:`Job` objects (one notebook in one language, with its staging folder)
 * A job past its time limit has its worker stopped (with its kernel) and is marked failed.
 * A worker exits when its parent is gone (a watch thread), taking its kernel with it; the
   parent stops every worker when it is interrupted (:meth:`WorkerPool.close`).
+* Nothing is left in the temporary folder: a kernel's sockets and connection file live in one
+  folder, ``$TMPDIR/guilin-kernel-<worker pid>-XXXX``, removed when the kernel ends, when its
+  worker is stopped (a time limit, SIGTERM, SIGHUP, its parent gone) and, for a worker killed
+  with SIGKILL along with its build, by the next kernel start of any build, which sweeps the
+  folders of processes that no longer run.
+* A cell's output is capped (``Job.max_output`` bytes, ``--max-output-mb``): beyond it, the
+  page and the published notebook show what fits and say what was cut; the notebook's log
+  keeps the whole output (:func:`cap_outputs`).
+* Error texts name no folder of the building machine (:func:`rewrite_paths`).
 """
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing
 import os
 import shutil
@@ -33,26 +43,65 @@ from pathlib import Path
 from .errors import describe_os_error
 from .pages import for_language, notebook_html, title_of
 from .render import figure_files
-from .params import DEFAULT_TIMEOUT
+from .params import DEFAULT_MAX_OUTPUT_MB, DEFAULT_TIMEOUT
 
 KERNEL_NAME = "python3"
+KERNEL_PREFIX = "guilin-kernel-"  # + the pid of the process that started the kernel + "-"
 _STOP_GRACE = 5.0              # seconds a stopped worker gets to end its kernel before SIGKILL
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:          # another user's process
+        return True
+    return True
+
+
+def _kernel_folders(pid: int | None = None) -> list[Path]:
+    """This user's kernel folders in the temporary folder, of process ``pid`` or of any."""
+    found = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(tempfile.gettempdir()):
+            owner, sep, _ = entry.name[len(KERNEL_PREFIX):].partition("-")
+            if (entry.name.startswith(KERNEL_PREFIX) and sep and owner.isascii() and owner.isdigit()
+                    and (pid is None or int(owner) == pid)
+                    and entry.is_dir(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_uid == os.getuid()):
+                found.append(Path(entry.path))
+    return found
+
+
+def remove_kernel_folders(pid: int) -> None:
+    """Remove the kernel folders of process ``pid`` (a stopped or dead worker)."""
+    for folder in _kernel_folders(pid):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def sweep_kernel_folders() -> None:
+    """Remove the kernel folders of processes that no longer run (builds killed with SIGKILL)."""
+    for folder in _kernel_folders():
+        if not _alive(int(folder.name[len(KERNEL_PREFIX):].partition("-")[0])):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager
 def ipc_kernel_config():
-    """Kernel settings for IPC transport: Unix sockets in a private folder, removed afterwards.
+    """Kernel settings for IPC transport: Unix sockets and the connection file in a private
+    folder named for this process, removed afterwards (stale ones of dead processes first).
 
     No TCP ports, so kernels started at the same time cannot collide (papermill #511,
     jupyter_client #487), and no kernel listens on the network.
     """
     from traitlets.config import Config
 
-    sockets = tempfile.mkdtemp(prefix="guilin-kernel-")
+    sweep_kernel_folders()
+    sockets = tempfile.mkdtemp(prefix=f"{KERNEL_PREFIX}{os.getpid()}-")
     config = Config()
     config.KernelManager.transport = "ipc"
     config.KernelManager.ip = os.path.join(sockets, "kernel")
-
+    config.KernelManager.connection_file = os.path.join(sockets, "kernel.json")
     try:
         yield config
     finally:
@@ -73,6 +122,7 @@ class Job:
     with_code: bool = False
     chrome: object = None          # a site.Chrome: the page's header and footer
     data_dir: str | None = None    # the data package the page's tables and charts link back to
+    max_output: int | None = DEFAULT_MAX_OUTPUT_MB * 10**6   # bytes of output per cell on the page
 
     @property
     def log(self) -> Path:
@@ -147,12 +197,15 @@ def _run_job(job: Job, executed: Path, start: float) -> Result:
                 status, error = "failed", _one_line(f"the executed notebook cannot be read: "
                                                     f"{type(err).__name__}: {err}")
     if nb is not None:
+        cuts = cap_outputs(nb, job.max_output) if job.max_output else []
         try:
+            _log_cuts(job, cuts)
             nb = _without_local_paths(nb, job, executed)
         except OSError as err:
             if status == "ok":
                 status, error = "failed", describe_os_error(err, "writing the executed notebook")
         files[f"notebooks/{job.name}.ipynb"] = executed
+        _mark_cuts(nb, cuts, job)
         nb, findings = for_language(nb, job.lang)
         title = title_of(nb, job.name)
         if status == "ok":
@@ -168,6 +221,7 @@ def _run_job(job: Job, executed: Path, start: float) -> Result:
             except OSError as err:
                 status, error = "failed", describe_os_error(err, "writing the page")
                 files = {k: v for k, v in files.items() if not k.endswith(".html") and not k.startswith("figures/")}
+    error = rewrite_paths(error, job)
     timings = _timings(nb, ran, time.perf_counter() - start - ran, run_cpu, kernel_cpu,
                        time.process_time() - cpu_start - run_cpu)
     return Result(job.name, job.lang, status, time.perf_counter() - start, error, title, files, findings, timings)
@@ -214,6 +268,27 @@ def _timings(nb, ran: float, rendered: float, client_cpu: float, kernel_cpu: flo
             "render_cpu_s": round(render_cpu, 3)}
 
 
+def _local_paths(job: Job) -> list[tuple[str, str]]:
+    """The building machine's folders a notebook's files and errors may name, longest first,
+    each with the name a reader of the published report can follow."""
+    from .paths import REPO_ROOT
+    from .cache import data_label
+
+    replace = {str(Path.home()): "~", str(job.staging): "notebooks", str(job.source.parent): "notebooks",
+               str(REPO_ROOT): "."}
+    if job.data_dir:
+        replace[str(job.data_dir)] = data_label(Path(job.data_dir))
+    return [(local, shown) for local, shown in sorted(replace.items(), key=lambda kv: -len(kv[0]))
+            if len(local) > 1]
+
+
+def rewrite_paths(text: str, job: Job) -> str:
+    """``text`` (an error) with the building machine's folders named as :func:`_local_paths` does."""
+    for local, shown in _local_paths(job):
+        text = text.replace(local, shown)
+    return text
+
+
 def _without_local_paths(nb, job: Job, executed: Path):
     """The executed notebook without the building machine's folders: papermill records the
     input and output paths and the injected parameters (``data_dir``); tracebacks name files of
@@ -222,19 +297,126 @@ def _without_local_paths(nb, job: Job, executed: Path):
 
     import nbformat
 
-    from .paths import REPO_ROOT
-    from .cache import data_label
-
-    replace = {str(job.staging): "notebooks", str(job.source.parent): "notebooks", str(REPO_ROOT): "."}
-    if job.data_dir:
-        replace = {str(job.data_dir): data_label(Path(job.data_dir)), **replace}
     text = nbformat.writes(nb)
-    for local, shown in sorted(replace.items(), key=lambda kv: -len(kv[0])):
-        if len(local) > 1:
-            text = text.replace(json.dumps(local)[1:-1], json.dumps(shown)[1:-1])
+    for local, shown in _local_paths(job):
+        text = text.replace(json.dumps(local)[1:-1], json.dumps(shown)[1:-1])
     cleaned = nbformat.reads(text, as_version=4)
     executed.write_text(text, encoding="utf-8")
     return cleaned
+
+
+@dataclass
+class Cut:
+    """A cell whose output was cut: its position (1 = the first cell), the bytes of output it
+    made and kept, and its outputs as they were (for the log)."""
+
+    cell: int
+    size: int
+    kept: int
+    outputs: list = field(default_factory=list, repr=False, compare=False)
+
+
+def _output_size(output) -> int:
+    kind = output.get("output_type")
+    if kind == "stream":
+        return len(str(output.get("text", "")).encode())
+    if kind == "error":
+        return sum(len(str(line).encode()) for line in output.get("traceback", [])) + len(str(output.get("evalue", "")))
+    return sum(len(v.encode()) if isinstance(v, str) else len(json.dumps(v).encode())
+               for v in output.get("data", {}).values())
+
+
+def _text_prefix(text: str, size: int) -> str:
+    return text.encode()[:max(0, size)].decode("utf-8", errors="ignore")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 10**6:.1f} MB"
+
+
+def cap_outputs(nb, limit: int) -> list[Cut]:
+    """Cut every cell's outputs to at most ``limit`` bytes (text and images alike), in place.
+
+    Outputs are kept in order while they fit; the one that does not is cut (a stream or a
+    traceback to its first bytes, a rich output to its plain text if that fits, else dropped),
+    the rest dropped, and a last line says what was cut. Returns one :class:`Cut` per cell cut.
+    """
+    import nbformat
+
+    cuts = []
+    for number, cell in enumerate(nb.cells, 1):
+        outputs = cell.get("outputs") or []
+        sizes = [_output_size(o) for o in outputs]
+        if sum(sizes) <= limit:
+            continue
+        kept, budget = [], limit
+        for output, size in zip(outputs, sizes):
+            if size <= budget:
+                kept.append(output)
+                budget -= size
+                continue
+            kind = output.get("output_type")
+            if kind == "stream" and budget > 0:
+                kept.append(nbformat.v4.new_output("stream", name=output.get("name", "stdout"),
+                                                   text=_text_prefix(str(output.get("text", "")), budget)))
+            elif kind == "error" and budget > 0:
+                trimmed = nbformat.from_dict(dict(output))
+                trimmed["traceback"] = [_text_prefix("\n".join(map(str, output.get("traceback", []))), budget)]
+                kept.append(trimmed)
+            elif kind in ("display_data", "execute_result"):
+                plain = str(output.get("data", {}).get("text/plain", ""))
+                if plain and len(plain.encode()) <= budget:
+                    kept.append(nbformat.v4.new_output("display_data", data={"text/plain": plain}))
+            break
+        kept_size = sum(_output_size(o) for o in kept)
+        kept.append(nbformat.v4.new_output("stream", name="stdout", text=(
+            f"\n[guilin-report: output cut here; this cell made {_megabytes(sum(sizes))} of output, "
+            f"the page keeps {_megabytes(kept_size)} (--max-output-mb); the full output is in the log]\n")))
+        cell["outputs"] = kept
+        cuts.append(Cut(number, sum(sizes), kept_size, outputs))
+    return cuts
+
+
+def _log_cuts(job: Job, cuts: list[Cut]) -> None:
+    """Append the full output of every cut cell to the notebook's log (streams as text, other
+    outputs as JSON), then let the originals go."""
+    if not cuts:
+        return
+    with open(job.log, "a", encoding="utf-8") as log:
+        for cut in cuts:
+            log.write(f"\n[guilin-report] cell {cut.cell} made {_megabytes(cut.size)} of output; the page "
+                      f"shows {_megabytes(cut.kept)}; the full output follows\n")
+            for output in cut.outputs:
+                if output.get("output_type") == "stream":
+                    log.write(str(output.get("text", "")))
+                else:
+                    log.write(json.dumps(output, ensure_ascii=False) + "\n")
+            log.write(f"\n[guilin-report] end of cell {cut.cell}'s output\n")
+            cut.outputs = []
+
+
+_CUT_NOTE = {
+    "en": ("**Output cut.** {cells} made more output than a page keeps (`--max-output-mb`); "
+           "the page shows the first part. The full output is in [{log}]({log})."),
+    "zh": "**输出已截断。** {cells}的输出超过了一页所能保留的上限（`--max-output-mb`），本页只显示前面部分；完整输出见[{log}]({log})。",
+}
+
+
+def _mark_cuts(nb, cuts: list[Cut], job: Job) -> None:
+    """Say under the page's title which cells were cut, and where their full output is."""
+    if not cuts:
+        return
+    import nbformat
+
+    if job.lang == "zh":
+        cells = "、".join(f"第{c.cell}个单元格（{_megabytes(c.size)}，保留{_megabytes(c.kept)}）" for c in cuts)
+    else:
+        cells = ", ".join(f"cell {c.cell} ({_megabytes(c.size)}, {_megabytes(c.kept)} kept)" for c in cuts)
+        cells = cells[0].upper() + cells[1:]
+    note = nbformat.v4.new_markdown_cell(_CUT_NOTE.get(job.lang, _CUT_NOTE["en"]).format(
+        cells=cells, log=f"logs/{job.name}.log"))
+    first = next((n for n, c in enumerate(nb.cells) if c.cell_type == "markdown"), -1)
+    nb.cells.insert(first + 1, note)
 
 
 def _now() -> str:
@@ -249,7 +431,8 @@ def _one_line(text: str) -> str:
 
 
 def _end_children_and_exit(code: int) -> None:
-    """Kill this worker's kernel (and anything else it started), then exit at once."""
+    """Kill this worker's kernel (and anything else it started), remove its kernel folders,
+    then exit at once."""
     try:
         import psutil   # a dependency of ipykernel
 
@@ -258,13 +441,25 @@ def _end_children_and_exit(code: int) -> None:
                 child.kill()
     except Exception:
         pass
+    with contextlib.suppress(Exception):
+        remove_kernel_folders(os.getpid())
     os._exit(code)
 
 
 def _watch_parent(parent: int) -> None:
+    if threading.current_thread() is not threading.main_thread():   # signals go to the main thread
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
     while os.getppid() == parent:
         time.sleep(0.5)
     _end_children_and_exit(1)
+
+
+def _worker_signals() -> None:
+    """A worker ignores SIGINT (the parent decides what an interrupt ends); SIGTERM and SIGHUP
+    end its kernel and its kernel folder with it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: _end_children_and_exit(143))
+    signal.signal(signal.SIGHUP, lambda *_: _end_children_and_exit(129))
 
 
 def _worker_main(conn, parent: int, preload: list[str] | None = None) -> None:
@@ -272,8 +467,7 @@ def _worker_main(conn, parent: int, preload: list[str] | None = None) -> None:
 
     With ``preload`` (modules), the worker first starts its warm-kernel zygote (:mod:`.warm`),
     before it has any thread, and its kernels are forked from it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)           # the parent decides what an interrupt ends
-    signal.signal(signal.SIGTERM, lambda *_: _end_children_and_exit(143))
+    _worker_signals()
     if preload is not None:
         from . import warm
 
@@ -351,6 +545,7 @@ class WorkerPool:
             if worker.process.is_alive():
                 worker.process.kill()
         worker.process.join()
+        remove_kernel_folders(worker.process.pid)      # left when it was killed (SIGKILL)
         worker.conn.close()
         self.workers.remove(worker)
 

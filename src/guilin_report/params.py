@@ -16,6 +16,9 @@ from .errors import BuildError, UsageError
 
 DEFAULT_TIMEOUT = 600          # seconds a notebook may run (--timeout)
 DEFAULT_WAIT = 3600            # seconds a build waits for another one's lock (--wait)
+MAX_TIMEOUT = 7 * 24 * 3600    # the longest --timeout and --wait: a week (larger overflows the kernel's clock)
+DEFAULT_MAX_OUTPUT_MB = 10     # megabytes of output a cell may show on its page (--max-output-mb)
+MAX_OUTPUT_MB = 1000
 
 
 def discover(only: list[str] | None = None, notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
@@ -112,11 +115,14 @@ def resolve_parameters(notebooks: list[Path], overrides: list[tuple[str, str]]) 
     return result
 
 
-def whole_number(option: str, value: str | int, minimum: int = 1, unit: str = "seconds") -> int:
-    """A command-line count (of seconds, by default): a whole number of at least ``minimum``.
+def whole_number(option: str, value: str | int, minimum: int = 1, unit: str = "seconds",
+                 maximum: int | None = None) -> int:
+    """A command-line count (of seconds, by default): a whole number of at least ``minimum``
+    and, when given, at most ``maximum``.
 
     papermill and nbclient take integer timeouts; ``--timeout 2.5`` is refused here, in one
-    sentence, instead of failing every notebook later. Raises :class:`UsageError`.
+    sentence, instead of failing every notebook later, and so is ``--timeout 3000000`` (more
+    than :data:`MAX_TIMEOUT`), which would overflow a timer later. Raises :class:`UsageError`.
     """
     what = f"a whole number of {unit}" if unit else "a whole number"
     try:
@@ -125,4 +131,8 @@ def whole_number(option: str, value: str | int, minimum: int = 1, unit: str = "s
         raise UsageError(f"{option} takes {what}, not {value!r}") from None
     if number < minimum:
         raise UsageError(f"{option} must be at least {minimum}, not {number}")
+    if maximum is not None and number > maximum:
+        limit = f"{maximum} {unit} ({maximum // 86400} days)" if unit == "seconds" and maximum % 86400 == 0 \
+            else f"{maximum}"
+        raise UsageError(f"{option} must be at most {limit}, not {number}")
     return number

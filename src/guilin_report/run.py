@@ -28,17 +28,18 @@ from pathlib import Path
 
 from guilin_analysis.labels import LANGUAGES
 from .paths import NOTEBOOKS_DIR, REPORTS_DIR, data_path
-from .cache import code_hash, data_label, input_hash, read_manifest, tree_hash, versions
+from .cache import code_hash, data_hash as hash_data, data_label, input_hash, read_manifest, versions
 from .errors import FAILED, OK, BuildError, UsageError, describe_os_error
 from .execute import Job, Result, WorkerPool
 from .pages import index_html
 from .plugin import SiteContext, load as load_plugin
 from .site import Chrome, other_of
-from .params import DEFAULT_TIMEOUT, DEFAULT_WAIT
+from .params import DEFAULT_MAX_OUTPUT_MB, DEFAULT_TIMEOUT, DEFAULT_WAIT
 from .progress import Reporter
-from .publish import Transaction, output_lock, recover_staging
+from .publish import (Transaction, check_out_location, check_output_folder, output_lock, recover_staging,
+                      repair)
 
-INTERRUPTED, TERMINATED = 130, 143
+INTERRUPTED, TERMINATED, HUNG_UP = 130, 143, 129
 
 
 @dataclass
@@ -55,10 +56,16 @@ class BuildOptions:
     overrides: list[tuple[str, str]] = field(default_factory=list)
     quiet: bool = False
     notebooks_dir: Path = NOTEBOOKS_DIR
+    allow_existing: bool = False                # build into a non-empty folder the tool did not make
+    max_output_mb: int = DEFAULT_MAX_OUTPUT_MB  # output kept per cell on the page (the log keeps all)
 
 
 class Terminated(KeyboardInterrupt):
     """SIGTERM, turned into an exception so that the build cleans up as after Ctrl-C."""
+
+
+class HungUp(Terminated):
+    """SIGHUP (the terminal went away): handled as SIGTERM."""
 
 
 @contextlib.contextmanager
@@ -68,13 +75,15 @@ def _sigterm_interrupts():
         return
 
     def handler(signum, frame):
-        raise Terminated()
+        raise HungUp() if signum == signal.SIGHUP else Terminated()
 
     previous = signal.signal(signal.SIGTERM, handler)
+    previous_hup = signal.signal(signal.SIGHUP, handler)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGHUP, previous_hup)
 
 
 def _now() -> str:
@@ -104,7 +113,7 @@ def build(options: BuildOptions, stream=None) -> int:
         else:
             what = f"nothing was published; {options.out} is unchanged"
         print(f"guilin-report: interrupted; {what}", file=sys.stderr, flush=True)
-        return TERMINATED if isinstance(err, Terminated) else INTERRUPTED
+        return HUNG_UP if isinstance(err, HungUp) else TERMINATED if isinstance(err, Terminated) else INTERRUPTED
 
 
 def _build(options: BuildOptions, stream, published: list) -> int:
@@ -123,19 +132,14 @@ def _build(options: BuildOptions, stream, published: list) -> int:
         raise UsageError(f"--out {out} is not a folder")
     data_dir = data_path(options.data_dir)
 
-    problems = _data_problems(data_dir)
-    if problems:
-        for problem in problems:
-            _error(problem)
-        _error(f"the data package is invalid ({len(problems)} problem{'s' * (len(problems) != 1)}); "
-               f"nothing was built and {out} is unchanged")
-        return FAILED
-
+    # Untrusted output folder (issue 15): refuse an --out over the inputs or holding others' files,
+    # then finish a commit a killed build left, before anything else, the data check included.
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        (out / ".build.lock").touch()
-    except OSError as err:
-        raise BuildError(describe_os_error(err, f"cannot write to the output folder {out}")) from None
+        data_files = list(load_plugin().data_files(data_dir))
+    except Exception:                            # the data check below says why
+        data_files = []
+    check_out_location(out, data_dir, options.notebooks_dir, data_files)
+    foreign = check_output_folder(out, LANGUAGES, options.allow_existing)
 
     def waiting():
         if not options.quiet:
@@ -143,22 +147,44 @@ def _build(options: BuildOptions, stream, published: list) -> int:
             print(f"another build is writing to {out}; waiting for it to finish ({limit})",
                   file=stream, flush=True)
 
+    _cleaned(repair(out, options.wait, waiting) if out.is_dir() else (0, 0), options, stream)
+
+    problems = _data_problems(data_dir)
+    if problems:
+        for problem in problems:
+            _error(problem)
+        _error(f"the data package is invalid ({len(problems)} problem{'s' * (len(problems) != 1)}); "
+               f"nothing was built and {out} is unchanged")
+        return FAILED
+    data_key = hash_data(data_dir, data_files, exclude=out)     # before the lock: special files refused
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / ".build.lock").touch()
+    except OSError as err:
+        raise BuildError(describe_os_error(err, f"cannot write to the output folder {out}")) from None
+
     with output_lock(out, options.wait, waiting):
-        finished, removed = recover_staging(out)
-        if (finished or removed) and not options.quiet:
-            print(f"cleaned up after an interrupted build (publications finished: {finished}; "
-                  f"unpublished staging folders removed: {removed})", file=stream, flush=True)
+        _cleaned(recover_staging(out), options, stream)
         transaction = Transaction(out)
+        transaction.foreign = foreign
         published.append(transaction)
         try:
             return _build_locked(options, listed, selected, per_notebook, data_dir, out, stream,
-                                 transaction)
+                                 transaction, data_key)
         except OSError as err:
             state = ("publishing stopped part way; the next build finishes it" if transaction.journaled
                      else f"nothing was published; {out} is unchanged")
             raise BuildError(f"{describe_os_error(err)}; {state}") from None
         finally:
             transaction.discard()
+
+
+def _cleaned(counts: tuple[int, int], options, stream) -> None:
+    finished, removed = counts
+    if (finished or removed) and not options.quiet:
+        print(f"cleaned up after an interrupted build (publications finished: {finished}; "
+              f"unpublished staging folders removed: {removed})", file=stream, flush=True)
 
 
 def _data_problems(data_dir: Path) -> list[str]:
@@ -204,8 +230,7 @@ def _chrome(lang: str, stems, version: str, data_hash: str) -> Chrome:
 
 
 def _build_locked(options, listed, selected, per_notebook, data_dir, out, stream,
-                  transaction: Transaction) -> int:
-    data_hash = tree_hash(data_dir, exclude=out)
+                  transaction: Transaction, data_hash: str) -> int:
     code, tools = code_hash(), versions()
     shown_data = data_label(data_dir)
     published = {lang: read_manifest(out / lang / "manifest.json") for lang in LANGUAGES}
@@ -227,7 +252,8 @@ def _build_locked(options, listed, selected, per_notebook, data_dir, out, stream
                      and (out / lang / f"{nb.stem}.html").exists())
             if options.force or not fresh:
                 jobs.append(Job(nb.stem, nb, lang, params, key, transaction.folder(lang, nb.stem),
-                                options.timeout, options.with_code, chrome, str(data_dir)))
+                                options.timeout, options.with_code, chrome, str(data_dir),
+                                max_output=options.max_output_mb * 10**6))
 
     # Before any kernel starts: whatever the data layer raises stops the build here.
     key_figures = {}
@@ -247,7 +273,7 @@ def _build_locked(options, listed, selected, per_notebook, data_dir, out, stream
     def done(job: Job, result: Result) -> None:
         previous = published[job.lang].get("notebooks", {}).get(job.name, {})
         updates[job.lang][job.name] = _entry(job, result, previous, shown_data, data_hash, tools)
-        _stage_result(transaction, out, job, result)
+        _stage_result(transaction, job, result, previous)
         results.append(result)
         reporter.done(result)
 
@@ -301,23 +327,25 @@ def _entry(job: Job, result: Result, previous: dict, shown_data: str, data_hash:
     }
     if result.status == "ok":
         entry.update(page=f"{job.name}.html", last_good_at=now, data=shown_data, data_hash=data_hash,
-                     findings=result.findings)
+                     findings=result.findings, figures=sorted(r for r in result.files if r.startswith("figures/")))
     else:
         entry["error_log"] = (f"notebooks/{job.name}.ipynb" if f"notebooks/{job.name}.ipynb" in result.files
                               else f"logs/{job.name}.log")
         kept = previous.get("page")                # the last good page stays published
         entry.update(page=kept, last_good_at=previous.get("last_good_at"), findings=previous.get("findings", []),
                      data=previous.get("data", shown_data) if kept else shown_data,
-                     data_hash=previous.get("data_hash", data_hash) if kept else data_hash)
+                     data_hash=previous.get("data_hash", data_hash) if kept else data_hash,
+                     figures=previous.get("figures", []) if kept else [])
     return entry
 
 
-def _stage_result(transaction: Transaction, out: Path, job: Job, result: Result) -> None:
-    """Stage a notebook's files; a success also removes figures its new page no longer has."""
+def _stage_result(transaction: Transaction, job: Job, result: Result, previous: dict) -> None:
+    """Stage a notebook's files; a success also removes the figures its last page had (as its
+    manifest entry records them) and its new page no longer has. Nothing else is deleted."""
     if result.status == "ok":
-        for old in (out / job.lang / "figures").glob(f"{job.name}-*.png"):
-            if f"figures/{old.name}" not in result.files:
-                transaction.delete(f"{job.lang}/figures/{old.name}")
+        for old in previous.get("figures", []):
+            if old not in result.files:
+                transaction.delete(f"{job.lang}/{old}")
     for rel, staged in result.files.items():
         transaction.add(f"{job.lang}/{rel}", staged)
 
