@@ -408,7 +408,7 @@ def test_a_full_disk_in_a_worker_names_the_cause(folder):
 def test_an_unusable_out_is_one_sentence(folder):
     nbs, out = folder
     steady(nbs)
-    a_file = nbs / "a-file"
+    a_file = nbs.parent / "a-file"           # beside the notebooks: an --out inside them is refused
     a_file.write_text("not a folder")
     usage = run("build", "--out", a_file, "--notebooks-dir", nbs)
     assert usage.returncode == 2 and "is not a folder" in one_line_error(usage)

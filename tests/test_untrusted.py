@@ -103,6 +103,8 @@ BAD_MANIFESTS = {
     "a backslash": _set(["notebooks", "01_steady", "page"], "..\\x.html"),
     "a figure outside": _set(["notebooks", "01_steady", "figures"], ["../index.html"]),
     "a key-figure href": _set(["key_figures", "figures"], [["n", "1", "javascript:alert(1)"]]),
+    "a key-figure href with blanks": _set(["key_figures", "figures"], [["n", "1", "2022", " Java\tScript: alert(1)"]]),
+    "a key-figure href to another host": _set(["key_figures", "figures"], [["n", "1", "//evil.example/"]]),
     "the manifest of another language": _set(["lang"], "zh"),
     "an unknown status": _set(["notebooks", "01_steady", "status"], "pwned"),
     "a notebook name that climbs": lambda m: m["notebooks"].update({"../x": m["notebooks"]["01_steady"]}),
@@ -143,6 +145,13 @@ def test_a_manifest_that_is_a_fifo_is_refused_without_blocking(tmp_path, capsys)
     reader.join(5)
     assert found == [{}]
     one_warning(capsys.readouterr().err)
+
+
+def test_key_figure_rows_keep_their_prose():
+    good = _good()
+    good["key_figures"]["figures"] = [["Stations", "78 stations (elsewhere: 99)", "at the time of the report",
+                                       "source.html#governance.social_work.township_stations"]]
+    assert manifest.problems(good, "en") == []
 
 
 def test_an_absent_manifest_is_quietly_absent(tmp_path, capsys):
@@ -233,6 +242,16 @@ def test_an_interrupted_commit_of_the_tool_is_finished(tmp_path, monkeypatch):
     monkeypatch.setenv("GUILIN_REPORT_STATE", str(tmp_path / "state"))
     assert publish.recover_staging(out) == (1, 0)
     assert (out / "en" / "index.html").read_text() == "index" and not list(out.glob(".staging-*"))
+
+
+def test_a_recorded_deletion_of_a_folder_deletes_nothing(tmp_path):
+    out = tmp_path / "out"
+    (out / "en" / "downloads").mkdir(parents=True)
+    (out / "en" / "downloads" / "theirs.csv").write_text("theirs", encoding="utf-8")
+    transaction = publish.Transaction(out)
+    transaction.delete("en/downloads")
+    transaction.commit()
+    assert (out / "en" / "downloads" / "theirs.csv").exists()
 
 
 def test_a_deletion_through_a_symlink_out_of_the_folder_is_refused(tmp_path):

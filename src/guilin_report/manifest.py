@@ -162,10 +162,23 @@ def _mapping(keys, values):
     return of
 
 
+_SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*:")
+
+
+def looks_like_a_link_away(value: str) -> bool:
+    """``value`` would leave the site as an ``href``: a scheme (``javascript:``, ``http:``; read
+    as a browser reads it, with whitespace and control characters dropped), or a path from the
+    root (``/x``, ``//host``, ``\\x``)."""
+    squashed = "".join(c for c in value if c.isprintable() and not c.isspace()).lower()
+    return bool(_SCHEME.match(squashed)) or squashed.startswith(("/", "\\"))
+
+
 def _figure(value):
-    if not isinstance(value, list) or not 2 <= len(value) <= 3 or not all(isinstance(v, str) for v in value):
-        return "is not [name, figure, link]"
-    if len(value) == 3 and value[2] and not is_site_link(value[2]):
+    """A key-figure row: ``[name, figure, …]``, strings; what follows the figure (a period, a
+    link into the site) never leads away from the site."""
+    if not isinstance(value, list) or not 2 <= len(value) <= 6 or not all(isinstance(v, str) for v in value):
+        return "is not a row of 2 to 6 texts"
+    if any(looks_like_a_link_away(v) for v in value[2:]):
         return "links outside the site"
     return None
 
@@ -183,6 +196,9 @@ ENTRY = {
     "page": _optional(_path), "last_good_at": _optional(_text), "data": _optional(_text),
     "data_hash": _optional(_text), "findings": _list(_text), "error_log": _optional(_path),
     "figures": _list(_path),
+    # written by the run and render caches being added beside this module (wp-core)
+    "run_key": _text, "render_key": _text, "rendered_at": _text, "executed_sha256": _optional(_hex),
+    "ids": _list(_text), "key_figures": _list(_json_value), "timings": _mapping(_text, _number),
 }
 
 
@@ -205,9 +221,12 @@ SCHEMA = {
     "key_figures": _record({"key": _text, "figures": _list(_figure)}),
     "notebooks": _mapping(_notebook_name, _record(ENTRY)),
     "index": _record({"key": _text, "sha256": _hex}),
-    "site": _record({"key": _text, "built_at": _text, "files": _mapping(_site_file, _hex)}),
+    "site": _record({"key": _text, "built_at": _text, "files": _mapping(_site_file, _hex),
+                     "timings": _mapping(_text, _number)}),
+    "scenario": _json_value,
 }
-_NESTED = {"key_figures": {"key", "figures"}, "index": {"key", "sha256"}, "site": {"key", "built_at", "files"}}
+_NESTED = {"key_figures": {"key", "figures"}, "index": {"key", "sha256"},
+           "site": {"key", "built_at", "files", "timings"}}
 
 
 def problems(manifest, lang: str, strict: bool = False) -> list[str]:

@@ -297,7 +297,8 @@ def _steps(journal, root: Path, out: Path) -> tuple[list[Path], list[tuple[Path,
 def _apply(steps) -> None:
     deletions, moves = steps
     for target in deletions:
-        target.unlink(missing_ok=True)
+        if target.is_symlink() or not target.is_dir():      # files only; a folder is never removed
+            target.unlink(missing_ok=True)
     for staged, target in moves:
         if staged.exists():                       # already moved by an interrupted commit otherwise
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -362,13 +363,23 @@ def check_output_folder(out: Path, langs, allow_existing: bool) -> set[str]:
             for p in (out / lang).rglob("*") if not p.is_dir()}
 
 
-def check_out_location(out: Path, data_dir: Path, notebooks_dir: Path, data_files=()) -> None:
+def check_out_location(out: Path, data_dir: Path, notebooks_dir: Path, data_files=(), langs=()) -> None:
     """Refuse an ``--out`` that is the data folder, holds a file of the data package, or lies in
-    the notebooks folder (its published copies would be read as inputs): :class:`UsageError`."""
+    the notebooks folder (its published copies would be read as inputs): :class:`UsageError`.
+
+    The tool's own files in ``out`` (its lock, staging, and the ``<lang>/`` folders that hold its
+    manifest) are not the package's, whatever ``data_files`` lists."""
     real = Path(out).resolve()
     if real == Path(data_dir).resolve():
         raise UsageError(f"--out {out} is the data folder (--data-dir); choose a folder outside it")
-    inside = [Path(f) for f in data_files if Path(f).resolve().is_relative_to(real)]
+
+    def own(path: Path) -> bool:
+        first = path.relative_to(real).parts[0]
+        return (first == LOCK_NAME or first.startswith(STAGING_PREFIX)
+                or (first in langs and (real / first / "manifest.json").exists()))
+
+    inside = [Path(f) for f in data_files if Path(f).resolve().is_relative_to(real)
+              and not (Path(f).resolve() != real and own(Path(f).resolve()))]
     if inside:
         raise UsageError(f"--out {out} holds files of the data package ({inside[0]}); choose a folder "
                          f"that holds none of them")

@@ -138,7 +138,7 @@ def _build(options: BuildOptions, stream, published: list) -> int:
         data_files = list(load_plugin().data_files(data_dir))
     except Exception:                            # the data check below says why
         data_files = []
-    check_out_location(out, data_dir, options.notebooks_dir, data_files)
+    check_out_location(out, data_dir, options.notebooks_dir, data_files, LANGUAGES)
     foreign = check_output_folder(out, LANGUAGES, options.allow_existing)
 
     def waiting():
