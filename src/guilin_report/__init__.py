@@ -6,6 +6,7 @@ specific to a project comes through its plug-in (:mod:`.plugin`).
 * :mod:`.cache`    what a page depends on (its key); what is already published
 * :mod:`.execute`  kernels over IPC in worker processes; time limits; a dead worker's isolation
 * :mod:`.publish`  one transaction: stage, then pages, manifests and indexes together; the lock
+* :mod:`.manifest` what a manifest (and a journal) may hold, checked when read back
 * :mod:`.pages`    notebook pages (nbconvert, sanitised) and the index (autoescaped Jinja)
 * :mod:`.progress` the progress bar or one line per notebook
 * :mod:`.run`      one build, step by step (the order of the steps above)
