@@ -29,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="guilin-report", description=__doc__.split("\n\n")[0],
                      epilog="Exit codes: 0 all published; 1 a notebook failed, the data is invalid "
                             "or a file cannot be written; 2 usage error; 3 the lock wait ran out; "
-                            "130/143 interrupted.")
+                            "129/130/143 hung up/interrupted/terminated.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     b = sub.add_parser("build", help="execute the notebooks and publish HTML pages")

@@ -493,7 +493,8 @@ def _serve(conn) -> None:
         try:
             result = run_job(job)
         except Exception as err:  # anything run_job did not foresee still ends as one result
-            result = Result(job.name, job.lang, "failed", 0.0, _one_line(f"{type(err).__name__}: {err}"),
+            result = Result(job.name, job.lang, "failed", 0.0,
+                            rewrite_paths(_one_line(f"{type(err).__name__}: {err}"), job),
                             files={f"logs/{job.name}.log": job.log} if job.log.exists() else {})
         conn.send(result)
 
