@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import tracemalloc
 from pathlib import Path
 
@@ -46,12 +47,13 @@ def private_state(tmp_path, monkeypatch):
 def site(tmp_path_factory):
     """One published site (one small notebook, English), built once; tests work on copies."""
     root = tmp_path_factory.mktemp("site")
-    os.environ["GUILIN_REPORT_STATE"] = str(root / "state")
     nbs = root / "nbs"
     nbs.mkdir()
     notebook(nbs / "01_steady.ipynb", "", 'print("steady")')
     out = root / "out"
-    assert run.build(options(nbs, out)) == 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GUILIN_REPORT_STATE", str(root / "state"))
+        assert run.build(options(nbs, out)) == 0
     return nbs, out
 
 
@@ -430,6 +432,17 @@ def _kernel_folders(tmp):
     return sorted(p.name for p in Path(tmp).glob(f"{execute.KERNEL_PREFIX}*"))
 
 
+def _zombie():
+    """A child that has ended and that nobody has reaped yet (as a killed worker may stay)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    for _ in range(1000):
+        with open(f"/proc/{child.pid}/stat") as stat:
+            if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
+                return child
+        time.sleep(0.01)
+    pytest.fail("the child did not end")
+
+
 def test_stale_kernel_folders_of_dead_builds_are_swept_at_the_next_start(tmp_path, monkeypatch):
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -437,6 +450,9 @@ def test_stale_kernel_folders_of_dead_builds_are_swept_at_the_next_start(tmp_pat
     stale = tmp_path / f"{execute.KERNEL_PREFIX}{dead.pid}-abc"
     stale.mkdir()
     (stale / "kernel.json").write_text("{}")
+    zombie = _zombie()
+    of_zombie = tmp_path / f"{execute.KERNEL_PREFIX}{zombie.pid}-ghi"
+    of_zombie.mkdir()
     live = tmp_path / f"{execute.KERNEL_PREFIX}{os.getpid()}-def"
     live.mkdir()
     other = tmp_path / "guilin-kernel-notours"
@@ -445,7 +461,9 @@ def test_stale_kernel_folders_of_dead_builds_are_swept_at_the_next_start(tmp_pat
         folder = Path(config.KernelManager.ip).parent
         assert Path(config.KernelManager.connection_file).parent == folder      # not in the runtime folder
         assert folder.name.startswith(f"{execute.KERNEL_PREFIX}{os.getpid()}-")
-    assert not stale.exists() and live.exists() and other.exists() and not folder.exists()
+    zombie.wait()
+    assert not stale.exists() and not of_zombie.exists() and live.exists() and other.exists()
+    assert not folder.exists()
 
 
 def _holds_a_kernel_folder(conn, how):

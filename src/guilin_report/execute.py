@@ -51,13 +51,18 @@ _STOP_GRACE = 5.0              # seconds a stopped worker gets to end its kernel
 
 
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, killed and not yet reaped, does not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:          # another user's process
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as info:
+            return info.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):    # no /proc (macOS): it runs
+        return True
 
 
 def _kernel_folders(pid: int | None = None) -> list[Path]:
