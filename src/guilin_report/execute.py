@@ -73,7 +73,8 @@ def _kernel_folders(pid: int | None = None) -> list[Path]:
             owner, sep, _ = entry.name[len(KERNEL_PREFIX):].partition("-")
             if (entry.name.startswith(KERNEL_PREFIX) and sep and owner.isascii() and owner.isdigit()
                     and (pid is None or int(owner) == pid)
-                    and entry.is_dir(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_uid == os.getuid()):
+                    and entry.is_dir(follow_symlinks=False)
+                    and entry.stat(follow_symlinks=False).st_uid == os.getuid()):
                 found.append(Path(entry.path))
     return found
 
@@ -403,7 +404,8 @@ def _log_cuts(job: Job, cuts: list[Cut]) -> None:
 _CUT_NOTE = {
     "en": ("**Output cut.** {cells} made more output than a page keeps (`--max-output-mb`); "
            "the page shows the first part. The full output is in [{log}]({log})."),
-    "zh": "**输出已截断。** {cells}的输出超过了一页所能保留的上限（`--max-output-mb`），本页只显示前面部分；完整输出见[{log}]({log})。",
+    "zh": ("**输出已截断**：{cells}的输出超过了一页所能保留的上限（`--max-output-mb`），"
+           "本页只显示前面部分；完整输出见[{log}]({log})。"),
 }
 
 
@@ -414,7 +416,8 @@ def _mark_cuts(nb, cuts: list[Cut], job: Job) -> None:
     import nbformat
 
     if job.lang == "zh":
-        cells = "、".join(f"第{c.cell}个单元格（{_megabytes(c.size)}，保留{_megabytes(c.kept)}）" for c in cuts)
+        cells = "、".join(f"第{c.cell}个单元格（{_megabytes(c.size)}，保留{_megabytes(c.kept)}）"
+                         for c in cuts)
     else:
         cells = ", ".join(f"cell {c.cell} ({_megabytes(c.size)}, {_megabytes(c.kept)} kept)" for c in cuts)
         cells = cells[0].upper() + cells[1:]
