@@ -500,9 +500,9 @@ def _job(tmp_path, name, body, **changes):
                        **{"timeout": 30, **changes})
 
 
-def _run(jobs) -> list:
+def _run(jobs, preload=None) -> list:
     results = []
-    pool = execute.WorkerPool(1)
+    pool = execute.WorkerPool(1, preload)
     try:
         pool.run(jobs, lambda job, result: results.append(result))
     finally:
@@ -510,11 +510,13 @@ def _run(jobs) -> list:
     return results
 
 
-def test_a_timed_out_notebook_leaves_no_kernel_folder_or_connection_file(tmp_path, monkeypatch):
+@pytest.mark.parametrize("kernels", ["cold", "warm"])
+def test_a_timed_out_notebook_leaves_no_kernel_folder_or_connection_file(kernels, tmp_path, monkeypatch):
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
-    [result] = _run([_job(tmp_path, "01_hangs", "import time\ntime.sleep(60)", timeout=3)])
+    [result] = _run([_job(tmp_path, "01_hangs", "import time\ntime.sleep(60)", timeout=3)],
+                    preload=[] if kernels == "warm" else None)
     assert result.status == "failed" and "its kernel was stopped" in result.error, result.error
     assert _kernel_folders(tmp_path) == [] and not list((tmp_path / "runtime").glob("kernel-*.json"))
     assert [p.name for p in tmp_path.iterdir() if not p.is_dir()] == []     # jupyter_client's tmpXXXX.json
