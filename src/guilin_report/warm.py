@@ -40,6 +40,8 @@ from typing import Any
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
 PROVISIONER = "guilin-warm"
+#: In a warm kernel's environment: the pid of the worker that asked for it (its parent is the zygote).
+WORKER_PID = "GUILIN_REPORT_WORKER_PID"
 #: Modules every kernel imports (ipykernel's own start-up).
 KERNEL_MODULES = ["ipykernel.kernelapp", "ipykernel.ipkernel", "IPython", "matplotlib_inline.backend_inline"]
 #: Thread pools of numerical libraries, pinned so that importing them starts no thread.
@@ -191,6 +193,7 @@ class WarmProvisioner(LocalProvisioner):
         if zygote is None:
             return await super().launch_kernel(cmd, **kwargs)
         env = dict(kwargs.get("env") or os.environ)
+        env[WORKER_PID] = str(os.getpid())            # the kernel's parent is the zygote; this is its worker
         cwd = kwargs.get("cwd")
         try:
             pid = zygote.spawn(list(cmd), env, None if cwd is None else str(cwd))
