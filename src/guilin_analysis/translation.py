@@ -82,8 +82,8 @@ from .paths import data_path
 
 __all__ = ["TRANSLATION", "Figure", "Gap", "Segment", "MarkupError", "ReportParagraph",
            "EnglishParagraph", "report_paragraphs", "parse_segments", "english_numbers",
-           "bare_chinese", "SET_PHRASES", "set_phrase_faults", "translation_problems", "english_paragraphs",
-           "read_rows", "shown_path"]
+           "bare_chinese", "SetPhrase", "SET_PHRASES", "set_phrase_faults", "translation_problems",
+           "english_paragraphs", "read_rows", "shown_path"]
 
 TRANSLATION = "report-translation"
 GAPS = "text-gaps"
