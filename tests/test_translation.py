@@ -16,7 +16,7 @@ import guilin_analysis as ga
 from guilin_analysis.glossary import Term, glossary_problems, load_glossary
 from guilin_analysis.translation import (Figure, Gap, MarkupError, bare_chinese, english_numbers,
                                          english_paragraphs, parse_segments, report_paragraphs,
-                                         translation_problems)
+                                         set_phrase_faults, translation_problems)
 
 EN_CSV = "source/guilin-civil-affairs-report.en.csv"
 GLOSSARY_CSV = "source/glossary.csv"
@@ -101,7 +101,7 @@ def test_the_report_qualifiers_and_issue_13_terms_are_kept():
 def test_parse_segments():
     assert parse_segments("Beds: [[eldercare.beds.total|32,715]].") == [
         "Beds: ", Figure(("eldercare.beds.total",), "32,715"), "."]
-    assert parse_segments("[[gap:eldercare_opening]]…ordinary") == [Gap("eldercare_opening"), "…ordinary"]
+    assert parse_segments("[[gap:eldercare_opening]]…[extra]ordinary") == [Gap("eldercare_opening"), "…[extra]ordinary"]
     assert parse_segments("[[a.b, c.d|1 and 2]]") == [Figure(("a.b", "c.d"), "1 and 2")]
     assert parse_segments("<b>plain</b>") == ["<b>plain</b>"]                    # text, for the page to escape
 
@@ -247,6 +247,63 @@ def test_the_same_figure_in_other_words_passes(data_copy):
     assert _messages(data_copy) == []
 
 
+@pytest.mark.parametrize("paragraph, old, new, words", [
+    # review 1, finding 20: 凡 is the tail of a lost 不平凡; "ordinary" reverses the sense
+    (9, "…[extra]ordinary, exceptionally", "…ordinary, exceptionally", "‘ordinary’ where the Chinese has 凡、极为不易"),
+    # finding 24: 加快完善 is to step up the improvement, not the completion
+    (9, "stepped up the improvement of", "sped up the completion of", "‘completion’ where the Chinese has 完善"),
+    (14, "has kept improving", "has been steadily perfected", "‘perfected’ where the Chinese has 完善"),
+    # finding 23: 先后10次 is ten occasions over time, not ten in a row
+    (5, "[[general.recognition.typical_speeches|10 occasions]] over time",
+     "[[general.recognition.typical_speeches|10 successive occasions]]", "‘successive’ where the Chinese has 先后"),
+    (5, "10 occasions]] over time", "10 occasions]] in a row", "‘in a row’ where the Chinese has 先后"),
+])
+def test_a_misread_set_phrase_is_refused(data_copy, paragraph, old, new, words):
+    _replace(data_copy, paragraph, old, new)
+    row = next(r for r in csv.DictReader(io.StringIO((data_copy / EN_CSV).read_text(encoding="utf-8")))
+               if r["paragraph"] == str(paragraph))
+    at = row["text_en"].index(words.split("’")[0].lstrip("‘")) + 1
+    messages = _messages(data_copy)
+    assert any(f"line {paragraph + 1}, column text_en: at character {at}: the English says {words}" in m
+               for m in messages), messages
+
+
+def test_set_phrases_read_right_pass():
+    assert set_phrase_faults("极不平凡的一年", "an extraordinary year") == []
+    assert set_phrase_faults("凡、极为不易的一年", "…[extra]ordinary, exceptionally difficult year") == []
+    assert set_phrase_faults("平凡的一年", "an ordinary year") == []                  # 平凡 alone is ordinary
+    assert set_phrase_faults("先后10次", "[[a.successive_b|10 occasions]] over time") == []    # ids do not count
+    assert [at for at, _ in set_phrase_faults("先后10次", "on [[a.b|10 successive occasions]]")] == [12]
+    # 完善 beside 完成: one "complete" for the 完成, none for the 完善
+    assert set_phrase_faults("完善体系，完成任务", "improved the system and completed the tasks") == []
+    faults = set_phrase_faults("完善体系，完成任务", "completed the system and completed the tasks")
+    assert len(faults) == 1 and "(1 time here)" in faults[0][1]
+    assert set_phrase_faults("推动完成“1521工程”", "pushed for the completion") == []    # no 完善, no rule
+
+
+def _clause_with(paragraph, ident):
+    """The English clause (between ';' or a full stop) that holds the figure marked ``ident``."""
+    words, at = "", None
+    for seg in paragraph.segments:
+        if isinstance(seg, Figure) and ident in seg.ids:
+            at = len(words)
+        words += seg if isinstance(seg, str) else seg.text if isinstance(seg, Figure) else ""
+    assert at is not None, ident
+    bounds = [m.end() for m in re.finditer(r"[.;](?=\s|$)", words)]
+    start = max([b for b in bounds if b <= at], default=0)
+    end = min([b for b in bounds if b > at], default=len(words))
+    return words[start:end]
+
+
+def test_a_sum_stays_with_what_its_chinese_sentence_ties_it_to():
+    """Findings 21 and 22: 持续推进…社工站建设工作，全市共计投入资金922.52万元 is one sentence; 安排…福彩公益金225万元，
+    为…家庭提供居家适老化改造，推动居家养老服务站建设… ties the funds to the home adaptations and leaves the rest open."""
+    paragraphs = english_paragraphs()
+    assert "social-work stations" in _clause_with(paragraphs[14], "governance.social_work.funding")
+    lottery = _clause_with(paragraphs[9], "eldercare.funding.lottery_home_adaptation")
+    assert "home adaptation" in lottery and "service stations" not in lottery and "homes for the aged" not in lottery
+
+
 def test_gaps_are_marked_once_where_their_anchor_is(data_copy):
     _replace(data_copy, 9, "[[gap:eldercare_opening]]", "")
     _replace(data_copy, 16, "[[gap:social_work_stray_unit]]", "[[gap:social_work_stray_units]]")
@@ -322,10 +379,16 @@ def _glossary(data_dir, which, **cells):
     ("三社", {"source_zh": "民政部文件"}, "column source: source 'the report' and source_zh '民政部文件' disagree"),
     ("花坛葬", {"source": "Guangxi News, report citing the Civil Affairs Department"}, "column source: the citation names no date"),
     ("花坛葬", {"source_zh": "广西新闻网报道"}, "column source_zh: the Chinese citation names no date"),
-    ("特困", {"source": "the report", "source_zh": "本报告"}, "does not occur in the report, so the report alone cannot explain it"),
+    ("特困", {"source": "the report", "source_zh": "本报道"}, "does not occur in the report, so the report alone cannot explain it"),
     ("低保", {"explanation_en": "The minimum living allowance."}, "column explanation_en: ‘低保’ does not occur in the report; "
                                                                    "the explanation must say so"),
-    ("三社", {"explanation_zh": "报告未用此词。"}, "‘三社’ occurs in the report, but the explanation says the report does not use it"),
+    ("三社", {"explanation_zh": "报道未用此词。"}, "‘三社’ occurs in the report, but the explanation says the report does not use it"),
+    # the feature is a 报道 and the city 桂林市 in the project's voice (review 1, finding 16)
+    ("三社", {"explanation_zh": "报告用语：社区志愿服务试点中的模式。"},
+     "column explanation_zh: ‘报告’ at character 1 (‘报告用语：社’) calls the newspaper feature a 报告: it is a 报道"),
+    ("三社", {"source_zh": "本报告"}, "column source_zh: ‘报告’ at character 2 (‘本报告’) calls the newspaper feature a 报告"),
+    ("四议两公开", {"explanation_zh": "村级重大事项决策的一套程序。报道称我市完善“四议两公开”议事机制。"},
+     "column explanation_zh: ‘我市’ at character 18 (‘。报道称我市完善“四’) speaks in the report's voice, 我市: write 桂林市"),
     ("高龄", {"explanation_zh": "报告用于 2000名老人。"}, "column explanation_zh: a space between Chinese and a numeral"),
     ("高龄", {"explanation_en": "Of advanced age, 高龄 in the report."}, "column explanation_en: ‘高龄’ is Chinese left bare"),
 ])
@@ -335,6 +398,12 @@ def test_a_bad_glossary_row_is_refused(data_copy, term, cells, words):
     assert any("glossary.csv, line " in m and words in m for m in messages), messages
     with pytest.raises(ga.DataValidationError):
         load_glossary(data_copy)
+
+
+def test_the_reports_own_words_may_stand_in_a_quotation_or_a_name(data_copy):
+    _glossary(data_copy, "四议两公开", explanation_zh="村级重大事项决策的一套程序。报道称“我市完善‘四议两公开’议事机制”，"
+                                                   "与《桂林市政府工作报告》用语相同；政府工作报告另有表述。")
+    assert glossary_problems(data_copy) == []
 
 
 def test_the_glossary_covers_the_chinese_of_the_translation(data_copy):

@@ -8,11 +8,15 @@ Problem naming file, line and column.
 
 An explanation says only what the report or a cited public source says. Rules beyond the schema:
 
-- ``source`` is ``the report`` exactly when ``source_zh`` is ``本报告`` (the explanation rests on
+- ``source`` is ``the report`` exactly when ``source_zh`` is ``本报道`` (the explanation rests on
   the report alone); any other citation names a date (a year, ``2021年`` in Chinese);
 - a term explained from the report alone occurs in the report; a term that does not occur in it
-  (特困, 低保) says so in both explanations (“报告未用此词”, “does not use the term”);
+  (特困, 低保) says so in both explanations (“报道未用此词”, “does not use the term”);
 - ``explanation_zh`` follows the report's typography: no space between a numeral and Chinese;
+- ``explanation_zh`` and ``source_zh`` speak of the report in the project's voice, not its own:
+  the newspaper feature is a 报道, never a 报告 (报告 only inside quotation marks or a title, or in
+  a name such as 政府工作报告), and the city is 桂林市, never the report's 我市 (only inside a
+  quotation); ``term_zh`` is the report's own word and is not held to this;
 - ``explanation_en`` and ``term_en`` leave Chinese only beside a translation (in parentheses or
   quotation marks);
 - every Chinese term the English translation leaves (in parentheses) is a ``term_zh`` of the
@@ -31,8 +35,8 @@ from .translation import TRANSLATION, bare_chinese, read_rows, report_paragraphs
 __all__ = ["GLOSSARY", "REPORT_ONLY", "REPORT_ONLY_ZH", "Term", "load_glossary", "glossary_problems"]
 
 GLOSSARY = "glossary"
-REPORT_ONLY, REPORT_ONLY_ZH = "the report", "本报告"
-NOT_USED_ZH, NOT_USED_EN = "报告未用此词", "does not use the term"
+REPORT_ONLY, REPORT_ONLY_ZH = "the report", "本报道"
+NOT_USED_ZH, NOT_USED_EN = "报道未用此词", "does not use the term"
 _YEAR_EN = re.compile(r"\b(19|20)\d{2}\b")
 _YEAR_ZH = re.compile(r"(19|20)\d{2}年")
 _TYPOGRAPHY = [
@@ -40,6 +44,20 @@ _TYPOGRAPHY = [
     (re.compile(r"[\u3400-\u9fff（）、。，；：“”][ \u00a0\u2009]+\d"), "a space between Chinese and a numeral"),
 ]
 _CJK_IN_PARENS = re.compile(r"\(([^()]*[\u3400-\u9fff][^()]*)\)")
+_QUOTED_ZH = re.compile(r"“[^“”]*”|「[^「」]*」|『[^『』]*』|《[^《》]*》|‘[^‘’]*’")
+_VOICE = [
+    (re.compile(r"(?<!工作)报告"), "calls the newspaper feature a 报告: it is a 报道 (报告 only inside quotation marks "
+                                  "or a title, or in a name such as 政府工作报告)"),
+    (re.compile(r"我市"), "speaks in the report's voice, 我市: write 桂林市 (我市 only inside a quotation)"),
+]
+
+
+def _unquoted_zh(text: str) -> str:
+    """``text`` with what stands inside Chinese quotation marks or title marks blanked, offsets kept."""
+    previous = None
+    while previous != text:
+        previous, text = text, _QUOTED_ZH.sub(lambda m: "\u3000" * len(m.group(0)), text)
+    return text
 
 
 @dataclass(frozen=True)
@@ -91,6 +109,12 @@ def _row_problems(file: str, line: int, row: dict, text: str) -> list[Problem]:
         for m in pattern.finditer(row["explanation_zh"]):
             found.append(Problem(file, line, "explanation_zh", f"{why} at character {m.start() + 1} "
                                                                f"(‘{row['explanation_zh'][max(m.start() - 4, 0):m.end() + 4]}’)"))
+    for column in ("explanation_zh", "source_zh"):
+        for pattern, why in _VOICE:
+            for m in pattern.finditer(_unquoted_zh(row[column])):
+                cell = row[column]
+                found.append(Problem(file, line, column, f"‘{m.group(0)}’ at character {m.start() + 1} "
+                                                         f"(‘{cell[max(m.start() - 4, 0):m.end() + 4]}’) {why}"))
     for column in ("term_en", "explanation_en"):
         for run in bare_chinese(row[column]):
             found.append(Problem(file, line, column, f"‘{run}’ is Chinese left bare in the English: "

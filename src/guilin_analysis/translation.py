@@ -52,7 +52,13 @@ column, with the character in ``text_en`` where it applies):
   the report's 千名); more_than ``more than``, ``over``, ``exceeded``; at_least ``or more``,
   ``at least``; exact none;
 - Chinese in the English stands only beside a translation (in parentheses or quotation marks);
-  the note is plain text.
+  the note is plain text;
+- a set phrase of the Chinese is not mis-read (:data:`SET_PHRASES`): where the Chinese paragraph
+  has 完善 (improve), the English says complete or perfect no more often than the Chinese says
+  完成, 建成 or 竣工; where it has 先后 (at different times), the English never says successive,
+  consecutive or in a row; where it has 不平凡, or opens with the tail 凡 of a lost 不平凡 before
+  极为不易, the English never says ordinary without extra (``extraordinary``, ``[extra]ordinary``,
+  the brackets standing for lost characters). The words of a figure mark count; its ids do not.
 
 :mod:`guilin_analysis.glossary` checks, in turn, that every Chinese term the translation leaves
 is explained in the glossary.
@@ -76,7 +82,8 @@ from .paths import data_path
 
 __all__ = ["TRANSLATION", "Figure", "Gap", "Segment", "MarkupError", "ReportParagraph",
            "EnglishParagraph", "report_paragraphs", "parse_segments", "english_numbers",
-           "bare_chinese", "translation_problems", "english_paragraphs", "read_rows", "shown_path"]
+           "bare_chinese", "SetPhrase", "SET_PHRASES", "set_phrase_faults", "translation_problems",
+           "english_paragraphs", "read_rows", "shown_path"]
 
 TRANSLATION = "report-translation"
 GAPS = "text-gaps"
@@ -312,6 +319,65 @@ def bare_chinese(text: str) -> list[str]:
     return _CJK.findall(text)
 
 
+# ---------------------------------------------------------------- set phrases
+
+class SetPhrase(NamedTuple):
+    """A Chinese set phrase and the English that mis-reads it.
+
+    Where ``zh`` occurs in a Chinese paragraph, ``en`` may occur in its English at most as often as
+    ``allowed`` occurs in the Chinese (``allowed`` None: never), because the Chinese has another word
+    the English may honestly render so."""
+
+    zh: str
+    en: str
+    allowed: str | None
+    why: str
+
+
+SET_PHRASES = (
+    SetPhrase("完善", r"\b(?:complet|perfect)\w*", r"完成|建成|竣工",
+              "完善 means improve (make better), not complete or perfect"),
+    SetPhrase("先后", r"\b(?:successive(?:ly)?|consecutive(?:ly)?|in (?:a )?row|in succession|on end)\b", None,
+              "先后 means at different times, one after another, not in a row; it gives no period"),
+    SetPhrase(r"不平凡|^凡、极为不易", r"(?<![A-Za-z\]])ordinar(?:y|ily)\b", None,
+              "凡 here is the tail of 不平凡 (extraordinary): ‘ordinary’ without ‘extra’ reverses the sense "
+              "(write extraordinary, or [extra]ordinary where the first characters are lost)"),
+)
+
+
+def _words_only(text: str) -> str:
+    """``text`` with the ids of its marks blanked out, character for character (offsets kept)."""
+    def blank(m: re.Match) -> str:
+        whole, body = m.group(0), m.group("body")
+        ids, sep, words = body.partition("|")
+        if body.startswith("gap:") or not sep:
+            return " " * len(whole)
+        return " " * len("[[" + ids + "|") + words + " " * len("]]")
+    return _MARK.sub(blank, text)
+
+
+def set_phrase_faults(zh: str, text_en: str) -> list[tuple[int, str]]:
+    """``(offset in text_en, why)`` for each mis-read set phrase of :data:`SET_PHRASES`."""
+    faults = []
+    words = _words_only(text_en)
+    for rule in SET_PHRASES:
+        if not re.search(rule.zh, zh):
+            continue
+        found = list(re.finditer(rule.en, words, re.I))
+        allowed = len(re.findall(rule.allowed, zh)) if rule.allowed else 0
+        if len(found) <= allowed:
+            continue
+        said = ", ".join(f"‘{m.group(0)}’" for m in found)
+        limit = ""
+        if rule.allowed:
+            words_zh = rule.allowed.split("|")
+            limit = (f"; the English may say so only as often as the Chinese says {', '.join(words_zh[:-1])} "
+                     f"or {words_zh[-1]} ({allowed} time{'' if allowed == 1 else 's'} here)")
+        faults.append((found[0].start(), f"the English says {said} where the Chinese has "
+                                         f"{re.search(rule.zh, zh).group(0)}: {rule.why}{limit}"))
+    return faults
+
+
 # ---------------------------------------------------------------- checks
 
 def _short(text: str, n: int = 14) -> str:
@@ -438,6 +504,8 @@ def translation_problems(data_dir: str | os.PathLike | None = None) -> list[Prob
         for run in bare_chinese(text):
             problems.append(Problem(file, line, "text_en", f"‘{run}’ at character {text.index(run) + 1} is Chinese "
                                                            "left bare in the English: put it in parentheses beside its translation"))
+        for at, why in set_phrase_faults(para.text, text):
+            problems.append(Problem(file, line, "text_en", f"at character {at + 1}: {why}"))
         try:
             segments = _parse(text)
         except MarkupError as err:
