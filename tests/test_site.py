@@ -32,12 +32,10 @@ INSTALL = "apt-get install chromium fonts-noto-cjk"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """One real build of the whole site, both languages."""
-    out = tmp_path_factory.mktemp("site") / "reports"
-    result = run("build", "--out", out)
-    assert result.returncode == 0, result.stderr
-    return out
+def site(built_site):
+    """The one real build of the whole site, both languages, shared by the session (conftest)."""
+    assert built_site.returncode == 0, built_site.stderr
+    return built_site.out
 
 
 class Page(HTMLParser):
@@ -189,6 +187,7 @@ def test_downloads_read_back_to_the_same_values(site):
         assert validate(package) == []
 
 
+@pytest.mark.kernel
 def test_the_source_and_data_pages_follow_the_data_and_a_no_op_touches_nothing(tmp_path):
     nbs = tmp_path / "nbs"
     nbs.mkdir()

@@ -13,6 +13,10 @@ In: :class:`Job` objects (one notebook in one language, with its staging folder)
 * A job past its time limit has its worker stopped (with its kernel) and is marked failed.
 * A worker exits when its parent is gone (a watch thread), taking its kernel with it; the
   parent stops every worker when it is interrupted (:meth:`WorkerPool.close`).
+
+The builder sees only an :class:`Executor` (``run(jobs, done)``, ``close()``): the
+:class:`WorkerPool` here, or in tests an in-process fake that "executes" a notebook by writing a
+prepared one with outputs, then hands it to :func:`finish`, the same path a real run takes.
 """
 from __future__ import annotations
 
@@ -29,9 +33,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait as wait_for
 from pathlib import Path
+from typing import Callable, Protocol
 
 from .errors import describe_os_error
-from .pages import for_language, images, notebook_html, title_of
 from .params import DEFAULT_TIMEOUT
 
 KERNEL_NAME = "python3"
@@ -71,6 +75,7 @@ class Job:
     with_code: bool = False
     chrome: object = None          # a site.Chrome: the page's header and footer
     data_dir: str | None = None    # the data package the page's tables and charts link back to
+    render_inputs: str = ""        # the page's render inputs besides its executed notebook (.plan)
 
     @property
     def log(self) -> Path:
@@ -87,6 +92,18 @@ class Result:
     title: str = ""
     files: dict = field(default_factory=dict)   # published path (relative to the language) -> staged file
     findings: list = field(default_factory=list)  # the notebook's key findings, in the job's language
+    ids: list = field(default_factory=list)       # the data ids its outputs declare
+    key_figures: list = field(default_factory=list)  # the key figures its outputs declare
+
+
+class Executor(Protocol):
+    """What runs the notebooks of a build: :class:`WorkerPool`, or a fake in tests."""
+
+    def run(self, jobs: list[Job], done: Callable[[Job, Result], None]) -> None:
+        """Run every job, calling ``done(job, result)`` as each one ends."""
+
+    def close(self) -> None:
+        """Stop whatever :meth:`run` started (also after an interrupt)."""
 
 
 # ---------------------------------------------------------------- in the worker
@@ -112,7 +129,6 @@ def run_job(job: Job) -> Result:
 
 
 def _run_job(job: Job, executed: Path, start: float) -> Result:
-    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -129,9 +145,19 @@ def _run_job(job: Job, executed: Path, start: float) -> Result:
         status, error = "failed", describe_os_error(err)
     except Exception as err:             # a dead kernel, a cell timeout, an invalid notebook
         status, error = "failed", _one_line(f"{type(err).__name__}: {err}")
+    return finish(job, executed, status, error, start)
+
+
+def finish(job: Job, executed: Path, status: str, error: str, start: float) -> Result:
+    """After a run (real or fake): stage the executed notebook without local paths, and, when it
+    ran through, its page and figures (:func:`.pages.render_page`)."""
+    import nbformat
+
+    from .pages import render_page
+
     files = {f"logs/{job.name}.log": job.log}
     title = ""
-    findings: list[str] = []
+    rendered = None
     nb = None
     if executed.exists():
         try:
@@ -147,22 +173,36 @@ def _run_job(job: Job, executed: Path, start: float) -> Result:
             if status == "ok":
                 status, error = "failed", describe_os_error(err, "writing the executed notebook")
         files[f"notebooks/{job.name}.ipynb"] = executed
-        nb, findings = for_language(nb, job.lang)
-        title = title_of(nb, job.name)
         if status == "ok":
             try:
-                page = job.staging / f"{job.name}.html"
-                html = notebook_html(nb, job.lang, job.with_code, title, job.chrome, _now(), job.data_dir, job.name)
-                page.write_text(html, encoding="utf-8")
-                files[f"{job.name}.html"] = page
-                for n, png in enumerate(images(nb), 1):
-                    staged = job.staging / f"{job.name}-{n}.png"
-                    staged.write_bytes(png)
-                    files[f"figures/{job.name}-{n}.png"] = staged
+                source = nbformat.read(job.source, as_version=4)
+                rendered = render_page(nb, source, stem=job.name, lang=job.lang, with_code=job.with_code,
+                                       chrome=job.chrome, built_at=_now(), data_dir=job.data_dir)
+                title = rendered.title
+                files.update(stage_page(job, rendered))
             except OSError as err:
                 status, error = "failed", describe_os_error(err, "writing the page")
                 files = {k: v for k, v in files.items() if not k.endswith((".html", ".png"))}
-    return Result(job.name, job.lang, status, time.perf_counter() - start, error, title, files, findings)
+            except ValueError as err:      # the source changed under the build
+                status, error = "failed", _one_line(f"the page cannot be made: {err}")
+    return Result(job.name, job.lang, status, time.perf_counter() - start, error, title, files,
+                  rendered.findings if rendered else [], rendered.ids if rendered else [],
+                  rendered.key_figures if rendered else [])
+
+
+def stage_page(job: Job, rendered) -> dict:
+    """Write a rendered page and its figures into the job's staging folder; their published
+    paths (relative to the language) -> staged files."""
+    files = {}
+    page = job.staging / f"{job.name}.html"
+    job.staging.mkdir(parents=True, exist_ok=True)
+    page.write_text(rendered.html, encoding="utf-8")
+    files[f"{job.name}.html"] = page
+    for n, png in enumerate(rendered.images, 1):
+        staged = job.staging / f"{job.name}-{n}.png"
+        staged.write_bytes(png)
+        files[f"figures/{job.name}-{n}.png"] = staged
+    return files
 
 
 def _without_local_paths(nb, job: Job, executed: Path):
