@@ -154,6 +154,22 @@ def timeout():
     return behaviour
 
 
+def unreadable(message="NotJSONError: the notebook is not valid JSON"):
+    """A run that fails before any cell (the notebook cannot be read): only its log."""
+    def behaviour(job):
+        _log(job, message)
+        return _result(job, "failed", message, {f"logs/{job.name}.log": job.log})
+    return behaviour
+
+
+def slow(seconds):
+    """A run that succeeds (as :func:`echo`) after ``seconds``."""
+    def behaviour(job):
+        time.sleep(float(seconds))
+        return echo()(job)
+    return behaviour
+
+
 def hang(marker):
     """A run that never ends (for interrupts): it writes ``marker``, then waits."""
     def behaviour(job):
@@ -214,13 +230,26 @@ class FakeExecutor:
         return [name for code, name, _ in self.ran if lang is None or code == lang]
 
 
+def installed_plugin():
+    """The project's plug-in (its data check, pages and words), as ``guilin-report`` loads it."""
+    from guilin_report.plugin import load
+
+    return load()
+
+
 def build_in_process(*args, executor=None, plugin=None):
     """``guilin-report ARGS`` in this process, notebooks run by ``executor`` (a
     :class:`FakeExecutor` by default): ``(exit code, stderr text, executor)``. A usage error
-    exits 2 with its one line, as on the command line."""
+    exits 2 with its one line, as on the command line.
+
+    Without ``plugin`` the builder runs alone (:class:`~guilin_report.plugin.NoPlugin`: no data
+    check, no pages of the project's own): its behaviour is the core's. Give
+    :func:`installed_plugin` (or a wrapper of it) to build with the project's parts."""
     from guilin_report import cli, run as run_module
+    from guilin_report.plugin import NoPlugin
 
     executor = executor if executor is not None else FakeExecutor()
+    plugin = plugin if plugin is not None else NoPlugin()
     stderr = io.StringIO()
     real_build = run_module.build
 
@@ -228,7 +257,10 @@ def build_in_process(*args, executor=None, plugin=None):
         return real_build(options, stream, executor=executor, plugin=plugin)
 
     with contextlib.redirect_stderr(stderr), _patched(run_module, "build", build):
-        code = cli.main([str(a) for a in args])
+        try:
+            code = cli.main([str(a) for a in args])
+        except SystemExit as exit:               # argparse's own errors and --help
+            code = exit.code
     return code, stderr.getvalue(), executor
 
 
@@ -243,12 +275,14 @@ def _patched(module, name, value):
 
 
 #: Code for :func:`run_patched`: the build in that subprocess runs its notebooks with a
-#: :class:`FakeExecutor` (behaviours from the JSON in $GUILIN_FAKE: {"name": ["hang", marker]}).
-FAKE_EXECUTOR = """
+#: :class:`FakeExecutor` (behaviours from the JSON in $GUILIN_FAKE: {"name": ["hang", marker]})
+#: and without a plug-in, as :func:`build_in_process` does by default.
+FAKE_EXECUTOR = textwrap.dedent("""
     import json, os, sys
     sys.path.insert(0, "tests")
-    import build_helpers, guilin_report.run
+    import build_helpers, guilin_report.plugin, guilin_report.run
     behaviours = {name: getattr(build_helpers, spec[0])(*spec[1:])
                   for name, spec in json.loads(os.environ.get("GUILIN_FAKE", "{}")).items()}
     guilin_report.run.WorkerPool = build_helpers.FakeExecutor(**behaviours)
-    """
+    guilin_report.run.load_plugin = guilin_report.plugin.load = lambda: guilin_report.plugin.NoPlugin()
+    """)

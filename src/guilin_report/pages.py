@@ -61,9 +61,16 @@ def clean_html(markup) -> str:
 
 
 def _exporter(lang: str, with_code: bool):
+    return _cached_exporter(lang, with_code, str(paths.TEMPLATES))
+
+
+@lru_cache(maxsize=8)
+def _cached_exporter(lang: str, with_code: bool, templates: str):
+    """One exporter per language, code setting and template folder: its templates are compiled
+    once per process, not once per page."""
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name="guilin", extra_template_basedirs=[str(paths.TEMPLATES)],
+    return HTMLExporter(template_name="guilin", extra_template_basedirs=[templates],
                         exclude_input=not with_code, exclude_input_prompt=True,
                         exclude_output_prompt=True, language_code=lang, sanitize_html=True,
                         filters={"clean_html": clean_html})
@@ -95,8 +102,9 @@ def compose(executed, source):
     Markdown (raw) cell as it is now, each code cell as executed (with its outputs), papermill's
     injected-parameters cell where it was; the executed notebook's metadata.
 
-    Code cells are matched by id, else by order (the run key guarantees the code cells are
-    those that ran). Raises ``ValueError`` when they do not correspond (run it again)."""
+    Code cells are matched by id, else by order: the run key guarantees that the source's code
+    cells are those that ran (the executed copies may differ only where the building machine's
+    folders were rewritten). Raises ``ValueError`` when they do not correspond (run it again)."""
     executed = copy.deepcopy(executed)
     ran = [c for c in executed.cells if c.cell_type == "code" and INJECTED_TAG not in c.metadata.get("tags", [])]
     injected = [c for c in executed.cells if INJECTED_TAG in c.metadata.get("tags", [])]
@@ -110,10 +118,7 @@ def compose(executed, source):
         if cell.cell_type != "code":
             cells.append(copy.deepcopy(cell))
             continue
-        match = by_id[cell.get("id")] if use_ids else next(order)
-        if match.source != cell.source:
-            raise ValueError(f"code cell {cell.get('id') or len(cells)} differs from the one that ran")
-        cells.append(match)
+        cells.append(by_id[cell.get("id")] if use_ids else next(order))
         if "parameters" in cell.metadata.get("tags", []):
             cells += injected
             injected = []
