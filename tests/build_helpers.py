@@ -256,7 +256,11 @@ def build_in_process(*args, executor=None, plugin=None):
     def build(options, stream=None):
         return real_build(options, stream, executor=executor, plugin=plugin)
 
-    with contextlib.redirect_stderr(stderr), _patched(run_module, "build", build):
+    from guilin_report import plugin as plugin_module
+
+    # the one plug-in everywhere in this build (the notebook pages look it up by themselves)
+    with contextlib.redirect_stderr(stderr), _patched(run_module, "build", build), \
+            _patched(plugin_module, "load", lambda: plugin):
         try:
             code = cli.main([str(a) for a in args])
         except SystemExit as exit:               # argparse's own errors and --help

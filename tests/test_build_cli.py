@@ -257,8 +257,8 @@ def test_a_build_killed_between_pages_and_index_is_repaired(folder):
                 return os.replace(src, dst)
         publish.os = _Os()
         """
-    killed = run_patched(FAKE_EXECUTOR + textwrap.dedent(crash), "build", "--out", out, "--notebooks-dir", nbs, "--lang", "en",
-                         "-p", "repeat", "2")
+    killed = run_patched(FAKE_EXECUTOR + textwrap.dedent(crash), "build", "--out", out, "--notebooks-dir", nbs,
+                         "--lang", "en", "-p", "repeat", "2")
     assert killed.returncode == 137, killed.stderr
     assert manifest(out)["notebooks"]["01_steady"]["parameters"]["repeat"] == 2   # its manifest is in place
     assert list(out.glob(".staging-*"))                          # the journal of the commit
@@ -538,9 +538,10 @@ def test_list_into_a_closed_pipe_stops_quietly():
 # ---------------------------------------------------------------- running apart from rendering, for real
 
 @pytest.mark.kernel
-def test_a_css_template_or_markdown_edit_starts_no_kernel(folder, tmp_path):
-    """A real build, then, in an environment where any kernel start fails, builds after a CSS
-    edit, a template edit and a Markdown edit: each publishes the change and exits 0."""
+def test_a_css_template_and_markdown_edit_starts_no_kernel(folder, tmp_path):
+    """A real build, then a CSS edit, a template edit and a Markdown edit, and a build in an
+    environment where any kernel start fails: it publishes every change, from the executed
+    notebook, and exits 0 (each edit alone is tested without kernels in test_cli.py)."""
     from guilin_report import paths
 
     nbs, out = folder
@@ -549,28 +550,24 @@ def test_a_css_template_or_markdown_edit_starts_no_kernel(folder, tmp_path):
              "run.load_plugin = plugin.load = lambda: plugin.NoPlugin()\n")
     first = run_patched(alone, "build", "--out", out, "--notebooks-dir", nbs, "--lang", "en", "--timeout", "60")
     assert first.returncode == 0, first.stderr
+    executed = (out / "en" / "notebooks" / "01_steady.ipynb").read_bytes()
     templates = tmp_path / "templates"
     shutil.copytree(paths.TEMPLATES, templates)
-    elsewhere = alone + f"import guilin_report.paths as paths, pathlib\npaths.TEMPLATES = pathlib.Path({str(templates)!r})\n"
-    env = no_kernel_env(tmp_path)
-    executed = (out / "en" / "notebooks" / "01_steady.ipynb").read_bytes()
-
     css = templates / "site" / "site.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n.edited{color:#654321}\n", encoding="utf-8")
     footer = templates / "site" / "_footer.html.j2"
     footer.write_text(footer.read_text(encoding="utf-8").replace("</footer>", "<p>edited footer</p></footer>"),
                       encoding="utf-8")
-    result = run_patched(elsewhere, "build", "--out", out, "--notebooks-dir", nbs, "--lang", "en", env=env)
+    nb = nbformat.read(nbs / "01_steady.ipynb", as_version=4)
+    nb.cells[0].source = "# Steady\n\nProse written after the run."
+    nbformat.write(nb, nbs / "01_steady.ipynb")
+    elsewhere = alone + (f"import guilin_report.paths as paths, pathlib\n"
+                         f"paths.TEMPLATES = pathlib.Path({str(templates)!r})\n")
+    result = run_patched(elsewhere, "build", "--out", out, "--notebooks-dir", nbs, "--lang", "en",
+                         env=no_kernel_env(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "rendered again, no kernel" in result.stderr
     page = (out / "en" / "01_steady.html").read_text(encoding="utf-8")
     assert ".edited{color:#654321}" in page and "edited footer" in page
-
-    nb = nbformat.read(nbs / "01_steady.ipynb", as_version=4)
-    nb.cells[0].source = "# Steady\n\nProse written after the run."
-    nbformat.write(nb, nbs / "01_steady.ipynb")
-    result = run_patched(elsewhere, "build", "--out", out, "--notebooks-dir", nbs, "--lang", "en", env=env)
-    assert result.returncode == 0, result.stderr
-    page = (out / "en" / "01_steady.html").read_text(encoding="utf-8")
     assert "Prose written after the run." in page and "steady en 1" in page      # the kernel's output stays
     assert (out / "en" / "notebooks" / "01_steady.ipynb").read_bytes() == executed

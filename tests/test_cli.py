@@ -228,11 +228,11 @@ def test_usage_errors_exit_2_before_any_kernel(small, args, message):
 
 def test_two_concurrent_builds(small):
     """Two processes into one folder: one runs, the other waits on the lock, then finds nothing
-    to do (the notebooks "run" with a fake executor, one of them for 1.5 s)."""
+    to do (the notebooks "run" with a fake executor, one of them for a second)."""
     folder, out = small
     args = [sys.executable, "-c", FAKE_EXECUTOR + _MAIN,
             "build", "--out", str(out), "--notebooks-dir", str(folder), "--lang", "zh"]
-    env = dict(__import__("os").environ, GUILIN_FAKE=json.dumps({"steady": ["slow", 1.5]}))
+    env = dict(__import__("os").environ, GUILIN_FAKE=json.dumps({"steady": ["slow", 1]}))
     first = subprocess.Popen(args, cwd=REPO_ROOT, stderr=subprocess.PIPE, text=True, env=env)
     second = subprocess.Popen(args, cwd=REPO_ROOT, stderr=subprocess.PIPE, text=True, env=env)
     errors = [first.communicate(timeout=120)[1], second.communicate(timeout=120)[1]]
@@ -310,8 +310,9 @@ def test_a_css_or_template_edit_renders_every_page_again_without_running(small, 
             assert ".edited-rule{color:#123456}" in (out / lang / page).read_text(encoding="utf-8"), (lang, page)
     assert _run_fields(out) == runs
     header = templates / "site" / "_header.html.j2"
-    header.write_text(header.read_text(encoding="utf-8").replace('<header class="site-header">',
-                                                                 '<header class="site-header edited">'), encoding="utf-8")
+    text = header.read_text(encoding="utf-8")
+    header.write_text(text.replace('<header class="site-header">', '<header class="site-header edited">'),
+                      encoding="utf-8")
     code, err, fake = build_in_process("build", "--out", out, "--notebooks-dir", folder)
     assert code == 0 and fake.ran == []
     assert '<header class="site-header edited">' in (out / "en" / "02_flaky.html").read_text(encoding="utf-8")
@@ -397,7 +398,8 @@ def test_the_index_shows_what_the_outputs_declare(small):
     minor = _declared({"kind": "finding", "text": {"zh": "次要。", "en": "A minor one."}, "key": False, "ids": []})
     figures = _declared({"kind": "key_figures", "ids": ["eldercare.beds.nursing"], "figures": [
         {"id": "eldercare.beds.nursing", "name": {"zh": "护理型床位", "en": "Nursing-type beds"},
-         "value": {"zh": "8913张", "en": "8,913 beds"}, "period": {"zh": "报道时", "en": "at the time of the report"},
+         "value": {"zh": "8913张", "en": "8,913 beds"},
+         "period": {"zh": "报道时", "en": "at the time of the report"},
          "href": "source.html#eldercare.beds.nursing"}]})
     plugin = RecordingPlugin()
     fake = FakeExecutor(steady=echo(finding, minor, figures))
@@ -435,7 +437,8 @@ def scenario_notebooks(tmp_path):
 def test_a_scenario_is_refused_without_its_own_out(scenario_notebooks, tmp_path):
     from guilin_report.paths import REPORTS_DIR
 
-    for out_args, message in [([], "needs its own --out"), (["--out", REPORTS_DIR], "never published into the default")]:
+    for out_args, message in [([], "needs its own --out"),
+                              (["--out", REPORTS_DIR], "never published into the default")]:
         code, err, fake = build_in_process("build", *out_args, "--notebooks-dir", scenario_notebooks,
                                            "--set", "eldercare.beds.nursing=9500", plugin=installed_plugin())
         assert code == 2 and message in err and fake.ran == [], err
@@ -491,7 +494,7 @@ def test_a_scenario_reaches_a_real_kernel_as_a_dict(scenario_notebooks, tmp_path
     result = run("build", "--out", out, "--notebooks-dir", scenario_notebooks, "--only", "beds", "--lang", "en",
                  "--set", "eldercare.beds.nursing=9500", "--timeout", "60")
     assert result.returncode == 0, result.stderr
-    assert "en {&#39;eldercare.beds.nursing&#39;: 9500}" in (out / "en" / "01_beds.html").read_text(encoding="utf-8")
+    assert "en {'eldercare.beds.nursing': 9500}" in (out / "en" / "01_beds.html").read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------- check and list

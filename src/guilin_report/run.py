@@ -233,6 +233,7 @@ class _Context:
     executor: object
     data_dir: Path
     scenario: dict                 # lang -> the changed figures (rows), empty when not a scenario
+    sources: dict = field(default_factory=dict)   # stem -> the source notebook (JSON), None if unreadable
 
 
 def _key_figures(plugin, lang: str, data_dir: Path, key: str, previous: dict) -> dict:
@@ -293,8 +294,9 @@ def _chrome(ctx: _Context, lang: str, listed: list[str], version: str, data_hash
     plugin = ctx.plugin
     words = {key: texts[lang] for key, texts in (plugin.words() or {}).items()
              if isinstance(texts, dict) and isinstance(texts.get(lang), str)}
-    return Chrome(lang, nav_names(ctx.options.notebooks_dir, listed, lang), version, data_hash, other,
-                  plugin.citation(version, lang), extra=tuple((str(h), str(t)) for h, t in plugin.nav(lang)),
+    pages = nav_names({stem: ctx.sources.get(stem) for stem in listed}, lang)
+    return Chrome(lang, pages, version, data_hash, other, plugin.citation(version, lang),
+                  extra=tuple((str(h), str(t)) for h, t in plugin.nav(lang)),
                   words=tuple(sorted(words.items())),
                   scenario=tuple((r["name"], r["value"], r["transcribed"]) for r in scenario_rows))
 
@@ -309,7 +311,7 @@ def _build_locked(ctx: _Context, listed, selected, per_notebook, transaction: Tr
     published = {lang: read_manifest(out / lang / "manifest.json") for lang in LANGUAGES}
     version = plugin.data_version(data_dir)
     stems = [p.stem for p in listed]
-    sources = _read_sources(options.notebooks_dir, stems)
+    sources = ctx.sources = _read_sources(options.notebooks_dir, stems)
     code = hashlib.sha256(f"{builder}\0{analysis}\0{plugin_code}".encode()).hexdigest()
 
     # The other language a page links to: built now, or already published.

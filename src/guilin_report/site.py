@@ -6,11 +6,10 @@ citation), both from the autoescaped Jinja templates in ``templates/site``. A pl
 their own that extend ``base.html.j2``.
 
 The navigation names come from the notebooks themselves (:func:`nav_names`: the notebook's
-``metadata["guilin_report"]["nav"]``, else its title) and from the plug-in's own pages.
+``metadata["guilin_report"]["nav"]``, else its title) and from the plug-in (its own pages).
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,16 +20,15 @@ from .labels import HTML_LANG, LANGUAGES, label
 INDEX_PAGE = "index.html"
 
 
-def nav_names(notebooks_dir: Path, stems: list[str], lang: str) -> tuple[tuple[str, str], ...]:
-    """``(href, short name)`` of each notebook page: the name the notebook's metadata gives for
-    ``lang``, else its title in ``lang``, else its file name. Reads the source notebooks only
-    (JSON, no kernel); an unreadable notebook is named by its file name."""
+def nav_names(sources: dict, lang: str) -> tuple[tuple[str, str], ...]:
+    """``(href, short name)`` of each notebook page, in the order of ``sources`` (stem ->
+    the source notebook as JSON, or ``None`` when it cannot be read): the name the notebook's
+    metadata gives for ``lang``, else its title in ``lang``, else its file name."""
     entries = []
-    for stem in stems:
+    for stem, nb in sources.items():
         try:
-            nb = json.loads((Path(notebooks_dir) / f"{stem}.ipynb").read_text(encoding="utf-8"))
-            name = declared.nav_name(nb, lang) or declared.title(nb, lang) or stem
-        except (OSError, ValueError, AttributeError, TypeError):
+            name = (declared.nav_name(nb, lang) or declared.title(nb, lang) or stem) if nb else stem
+        except (AttributeError, TypeError):
             name = stem
         entries.append((f"{stem}.html", name))
     return tuple(entries)
