@@ -35,10 +35,19 @@ def no_kernel_env(folder: Path, base: dict | None = None) -> dict:
     return dict(base if base is not None else os.environ, JUPYTER_PATH=str(Path(folder) / "jupyter"))
 
 
+_TRAP: list[str] = []           # the no-kernel folder this process made (removed at the end)
+
+
 def pytest_configure(config):
     if os.environ.get("GUILIN_NO_KERNELS") and not os.environ.get("GUILIN_NO_KERNELS_DIR"):
         folder = tempfile.mkdtemp(prefix="guilin-no-kernels-")
         os.environ.update(no_kernel_env(Path(folder), {}), GUILIN_NO_KERNELS_DIR=folder)
+        _TRAP.append(folder)
+
+
+def pytest_unconfigure(config):
+    for folder in _TRAP:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config, items):

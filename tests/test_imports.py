@@ -7,7 +7,6 @@ import ast
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 from guilin_analysis.paths import PACKAGE_DIR, REPO_ROOT
 
