@@ -256,12 +256,12 @@ def _href(href: str) -> str:
 
 
 def _index_figures(manifest: dict, listed: list[str]) -> list:
-    """The index's key figures: those the first notebook that declares any shows (the display
-    protocol's ``key_figures``), else the plug-in's."""
+    """The index's key figures: those the first published page that declares any shows (the
+    display protocol's ``key_figures``), else the plug-in's."""
     entries = manifest.get("notebooks", {})
     for stem in listed:
         figures = entries.get(stem, {}).get("key_figures")
-        if entries.get(stem, {}).get("status") == "ok" and figures:
+        if entries.get(stem, {}).get("page") and figures:
             return figures
     return manifest.get("key_figures", {}).get("figures", [])
 
