@@ -587,8 +587,7 @@ def _stage_site(ctx: _Context, transaction: Transaction, lang: str, manifest: di
                                      notebooks_hash(site.notebooks_dir, listed), repr(chrome), used_on,
                                      overrides], sort_keys=True).encode()).hexdigest()
     files = recorded.get("files", {})
-    if (recorded.get("key") == key and files
-            and all(_sha256(out / lang / rel) == digest for rel, digest in files.items())):
+    if recorded.get("key") == key and all(_sha256(out / lang / rel) == digest for rel, digest in files.items()):
         manifest["site"] = recorded
         return []
     built_at = _now()
