@@ -29,7 +29,6 @@ from guilin_analysis.lookup import Facts
 from guilin_analysis.paths import DATA_DIR, REPO_ROOT
 
 from build_helpers import notebook, run, snapshot
-from site_build import built_site
 
 NOTEBOOKS = sorted(p.stem for p in (REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 LANGS = {"zh": "zh-CN", "en": "en"}
@@ -38,9 +37,10 @@ INSTALL = "apt-get install chromium fonts-noto-cjk"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """One real build of the whole site, both languages (shared with tests/test_typography.py)."""
-    return built_site(tmp_path_factory)
+def site(built_site):
+    """The one real build of the whole site, both languages, shared by the session (conftest)."""
+    assert built_site.returncode == 0, built_site.stderr
+    return built_site.out
 
 
 class Page(HTMLParser):
@@ -337,6 +337,7 @@ def test_downloads_read_back_to_the_same_values(site):
         assert validate(package) == []
 
 
+@pytest.mark.kernel
 def test_the_source_and_data_pages_follow_the_data_and_a_no_op_touches_nothing(tmp_path):
     nbs = tmp_path / "nbs"
     nbs.mkdir()

@@ -180,11 +180,10 @@ def test_the_page_rules_catch_what_they_should():
 
 
 @pytest.fixture(scope="module")
-def zh_html(tmp_path_factory) -> dict[str, str]:
-    """Every built zh page (the build tests/test_site.py reads)."""
-    from site_build import built_site
-
-    folder = built_site(tmp_path_factory) / "zh"
+def zh_html(built_site) -> dict[str, str]:
+    """Every built zh page (the one shared build, tests/conftest.py)."""
+    assert built_site.returncode == 0, built_site.stderr
+    folder = built_site.out / "zh"
     pages = {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.html"))}
     assert {"index.html", "source.html", "data.html"} <= set(pages) and len(pages) > 5
     return pages

@@ -1,10 +1,10 @@
-"""What a page depends on, and what is already published.
+"""Hashes and what is already published.
 
-A page's key (:func:`input_hash`) changes whenever anything that can change the page changes:
-the notebook's bytes, its parameters, ``--with-code``, the data package's files (those the
-plug-in declares, read in chunks, special files refused), the package's code and templates, or
-the tool versions. The published state is read back from each language's ``manifest.json``,
-validated (:mod:`.manifest`).
+The data's hash (:func:`tree_hash`), the tool versions that can change an executed notebook
+(:func:`versions`), how the published files name a data folder (:func:`data_label`), and the
+published state, read back from each language's ``manifest.json`` (:func:`read_manifest`). What
+each page needs (a run, a render, nothing) is decided from these in :mod:`.plan`. Data files are those the plug-in declares, read in chunks, special files refused;
+the manifest is validated when read back (:mod:`.manifest`).
 """
 from __future__ import annotations
 
@@ -19,10 +19,9 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BuildError, describe_os_error
-from .paths import PACKAGE_DIR, REPO_ROOT
+from .paths import REPO_ROOT
 
 TOOLS = ("papermill", "nbconvert", "nbclient", "ipykernel", "pandas", "matplotlib")
-CODE_SUFFIXES = (".py", ".j2", ".json", ".css")
 _SKIPPED_PARTS = {"__pycache__", ".ipynb_checkpoints"}
 
 
@@ -109,34 +108,15 @@ def tree_hash(root: Path, suffixes: tuple[str, ...] | None = None, exclude: Path
     return digest.hexdigest()
 
 
-def code_hash() -> str:
-    """The hash of the builder's code and templates and of the plug-in's code folders."""
-    from .plugin import load
-
-    digest = hashlib.sha256()
-    for folder in [PACKAGE_DIR, *load().code_paths()]:
-        digest.update(tree_hash(folder, CODE_SUFFIXES).encode())
-    return digest.hexdigest()
-
-
 def versions() -> dict[str, str]:
     """Versions that can change a page: Python, this package and the notebook tools."""
-    found = {"python": platform.python_version(), "guilin-analysis": __version__}
+    found = {"python": platform.python_version(), "guilin-report": __version__}
     for tool in TOOLS:
         try:
             found[tool] = metadata.version(tool)
         except metadata.PackageNotFoundError:
             found[tool] = "missing"
     return found
-
-
-def input_hash(notebook: Path, parameters: dict, with_code: bool, data_hash: str,
-               code_hash: str, tool_versions: dict) -> str:
-    """The key of one page: it changes whenever anything that can change the page changes."""
-    digest = hashlib.sha256(Path(notebook).read_bytes())
-    digest.update(json.dumps([parameters, with_code, data_hash, code_hash, tool_versions],
-                             sort_keys=True, default=str).encode())
-    return digest.hexdigest()
 
 
 def data_label(data_dir: Path) -> str:

@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from .paths import NOTEBOOKS_DIR, REPORTS_DIR
+from .paths import NOTEBOOKS_DIR
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="execute the notebooks and publish HTML pages")
     b.add_argument("--lang", default="all", help="zh, en or all (default: all)")
-    b.add_argument("--out", type=Path, default=REPORTS_DIR, help="output folder (default: reports/)")
+    b.add_argument("--out", type=Path, default=None, help="output folder (default: reports/)")
     b.add_argument("--jobs", default=os.cpu_count() or 1,
                    help="notebooks run at once (default: the number of cores, %(default)s here)")
     b.add_argument("--only", nargs="+", metavar="NAME", help="only these notebooks (01_eldercare or eldercare)")
@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--with-code", action="store_true", help="show the code cells in the pages")
     b.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                    help="set a notebook parameter (checked against the notebooks' parameters)")
+    b.add_argument("--set", action="append", default=[], metavar="ID=VALUE", dest="scenario",
+                   help="a what-if scenario: build with the figure ID set to VALUE (repeatable); "
+                        "passed to the notebooks as the parameter 'overrides'; needs --out (never reports/)")
     b.add_argument("--quiet", action="store_true", help="print only errors")
     b.add_argument("--notebooks-dir", type=Path, default=NOTEBOOKS_DIR,
                    help="build another folder of numbered notebooks (default: notebooks/)")
@@ -71,8 +74,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args) -> int:
-    from . import LANGUAGES, BuildOptions, UsageError, build
-    from .params import MAX_OUTPUT_MB, MAX_TIMEOUT, whole_number
+    from .errors import UsageError
+    from .labels import LANGUAGES
+    from .params import MAX_OUTPUT_MB, MAX_TIMEOUT, parse_scenario, whole_number
+    from .run import BuildOptions, build
 
     langs = LANGUAGES if args.lang == "all" else (args.lang,)   # build() rejects an unknown one
     jobs = whole_number("--jobs", args.jobs, unit="")
@@ -84,8 +89,8 @@ def _build(args) -> int:
             raise UsageError(f"{option} {folder} is not a folder")
     options = BuildOptions(langs=langs, out=args.out, jobs=jobs, only=args.only, force=args.force,
                            data_dir=args.data_dir, timeout=timeout, wait=wait, with_code=args.with_code,
-                           overrides=[tuple(p) for p in args.parameter], quiet=args.quiet,
-                           notebooks_dir=args.notebooks_dir.resolve(),
+                           parameters=[tuple(p) for p in args.parameter], scenario=parse_scenario(args.scenario),
+                           quiet=args.quiet, notebooks_dir=args.notebooks_dir.resolve(),
                            allow_existing=args.allow_existing, max_output_mb=max_output)
     return build(options)
 

@@ -22,6 +22,10 @@ In: :class:`Job` objects (one notebook in one language, with its staging folder)
   page and the published notebook show what fits and say what was cut; the notebook's log
   keeps the whole output (:func:`cap_outputs`).
 * Error texts name no folder of the building machine (:func:`rewrite_paths`).
+
+The builder sees only an :class:`Executor` (``run(jobs, done)``, ``close()``): the
+:class:`WorkerPool` here, or in tests an in-process fake that "executes" a notebook by writing a
+prepared one with outputs, then hands it to :func:`finish`, the same path a real run takes.
 """
 from __future__ import annotations
 
@@ -39,10 +43,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait as wait_for
 from pathlib import Path
+from typing import Callable, Protocol
 
 from .errors import describe_os_error
-from .pages import for_language, notebook_html, title_of
-from .render import figure_files
 from .params import DEFAULT_MAX_OUTPUT_MB, DEFAULT_TIMEOUT
 
 KERNEL_NAME = "python3"
@@ -129,6 +132,7 @@ class Job:
     chrome: object = None          # a site.Chrome: the page's header and footer
     data_dir: str | None = None    # the data package the page's tables and charts link back to
     max_output: int | None = DEFAULT_MAX_OUTPUT_MB * 10**6   # bytes of output per cell on the page
+    render_inputs: str = ""        # the page's render inputs besides its executed notebook (.plan)
 
     @property
     def log(self) -> Path:
@@ -146,6 +150,18 @@ class Result:
     files: dict = field(default_factory=dict)   # published path (relative to the language) -> staged file
     findings: list = field(default_factory=list)  # the notebook's key findings, in the job's language
     timings: dict = field(default_factory=dict)   # where the job's time went (see _timings)
+    ids: list = field(default_factory=list)       # the data ids its outputs declare
+    key_figures: list = field(default_factory=list)  # the key figures its outputs declare
+
+
+class Executor(Protocol):
+    """What runs the notebooks of a build: :class:`WorkerPool`, or a fake in tests."""
+
+    def run(self, jobs: list[Job], done: Callable[[Job, Result], None]) -> None:
+        """Run every job, calling ``done(job, result)`` as each one ends."""
+
+    def close(self) -> None:
+        """Stop whatever :meth:`run` started (also after an interrupt)."""
 
 
 # ---------------------------------------------------------------- in the worker
@@ -171,7 +187,6 @@ def run_job(job: Job) -> Result:
 
 
 def _run_job(job: Job, executed: Path, start: float) -> Result:
-    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -190,10 +205,22 @@ def _run_job(job: Job, executed: Path, start: float) -> Result:
     except Exception as err:             # a dead kernel, a cell timeout, an invalid notebook
         status, error = "failed", _one_line(f"{type(err).__name__}: {err}")
     ran = time.perf_counter() - start
-    run_cpu, kernel_cpu = time.process_time() - cpu_start, _children_cpu() - children_start + _warm_kernel_cpu()
+    measured = (ran, time.process_time() - cpu_start, _children_cpu() - children_start + _warm_kernel_cpu(),
+                time.process_time())
+    return finish(job, executed, status, error, start, measured)
+
+
+def finish(job: Job, executed: Path, status: str, error: str, start: float, measured=None) -> Result:
+    """After a run (real or fake): stage the executed notebook without local paths (its outputs
+    capped per cell, the log keeping what was cut), and, when it ran through, its page and
+    figures (:func:`.pages.render_page`). ``measured`` is what :func:`_run_job` timed."""
+    import nbformat
+
+    from .pages import render_page
+
     files = {f"logs/{job.name}.log": job.log}
     title = ""
-    findings: list[str] = []
+    rendered = None
     nb = None
     if executed.exists():
         try:
@@ -206,31 +233,48 @@ def _run_job(job: Job, executed: Path, start: float) -> Result:
         cuts = cap_outputs(nb, job.max_output) if job.max_output else []
         try:
             _log_cuts(job, cuts)
+            _mark_cuts(nb, cuts, job)          # in the published notebook too, so a re-render keeps it
             nb = _without_local_paths(nb, job, executed)
         except OSError as err:
             if status == "ok":
                 status, error = "failed", describe_os_error(err, "writing the executed notebook")
         files[f"notebooks/{job.name}.ipynb"] = executed
-        _mark_cuts(nb, cuts, job)
-        nb, findings = for_language(nb, job.lang)
-        title = title_of(nb, job.name)
         if status == "ok":
             try:
-                page = job.staging / f"{job.name}.html"
-                html = notebook_html(nb, job.lang, job.with_code, title, job.chrome, _now(), job.data_dir, job.name)
-                page.write_text(html, encoding="utf-8")
-                files[f"{job.name}.html"] = page
-                for rel, content in figure_files(nb, job.name).items():   # PNGs, and SVG/PDF when asked for
-                    staged = job.staging / rel.rpartition("/")[2]
-                    staged.write_bytes(content)
-                    files[rel] = staged
+                source = nbformat.read(job.source, as_version=4)
+                rendered = render_page(nb, source, stem=job.name, lang=job.lang, with_code=job.with_code,
+                                       chrome=job.chrome, built_at=_now(), data_dir=job.data_dir)
+                title = rendered.title
+                files.update(stage_page(job, rendered))
             except OSError as err:
                 status, error = "failed", describe_os_error(err, "writing the page")
                 files = {k: v for k, v in files.items() if not k.endswith(".html") and not k.startswith("figures/")}
+            except ValueError as err:      # the source changed under the build
+                status, error = "failed", _one_line(f"the page cannot be made: {err}")
     error = rewrite_paths(error, job)
-    timings = _timings(nb, ran, time.perf_counter() - start - ran, run_cpu, kernel_cpu,
-                       time.process_time() - cpu_start - run_cpu)
-    return Result(job.name, job.lang, status, time.perf_counter() - start, error, title, files, findings, timings)
+    timings = {}
+    if measured is not None:
+        ran, run_cpu, kernel_cpu, cpu_mark = measured
+        timings = _timings(nb, ran, time.perf_counter() - start - ran, run_cpu, kernel_cpu,
+                           time.process_time() - cpu_mark)
+    return Result(job.name, job.lang, status, time.perf_counter() - start, error, title, files,
+                  rendered.findings if rendered else [], timings,
+                  rendered.ids if rendered else [], rendered.key_figures if rendered else [])
+
+
+def stage_page(job: Job, rendered) -> dict:
+    """Write a rendered page and its figures (PNGs, and SVG/PDF when asked for) into the job's
+    staging folder; their published paths (relative to the language) -> staged files."""
+    files = {}
+    page = job.staging / f"{job.name}.html"
+    job.staging.mkdir(parents=True, exist_ok=True)
+    page.write_text(rendered.html, encoding="utf-8")
+    files[f"{job.name}.html"] = page
+    for rel, content in rendered.figures.items():
+        staged = job.staging / rel.rpartition("/")[2]
+        staged.write_bytes(content)
+        files[rel] = staged
+    return files
 
 
 def _children_cpu() -> float:
@@ -421,8 +465,11 @@ def _mark_cuts(nb, cuts: list[Cut], job: Job) -> None:
     else:
         cells = ", ".join(f"cell {c.cell} ({_megabytes(c.size)}, {_megabytes(c.kept)} kept)" for c in cuts)
         cells = cells[0].upper() + cells[1:]
+    from .pages import NOTE_TAG
+
     note = nbformat.v4.new_markdown_cell(_CUT_NOTE.get(job.lang, _CUT_NOTE["en"]).format(
         cells=cells, log=f"logs/{job.name}.log"))
+    note.metadata["tags"] = [NOTE_TAG]
     first = next((n for n, c in enumerate(nb.cells) if c.cell_type == "markdown"), -1)
     nb.cells.insert(first + 1, note)
 
@@ -533,6 +580,11 @@ class WorkerPool:
     def __init__(self, size: int, preload: list[str] | None = None):
         self.size = max(1, size)
         self.preload = preload
+        # What every worker imports, imported once here: the workers (forked) and their zygotes
+        # inherit it. nbformat imports jsonschema, whose import builds a parser (about 1.4 s of
+        # CPU); without this every worker and every zygote would build it again.
+        import nbconvert  # noqa: F401
+        import papermill  # noqa: F401
         self.workers: list[_Worker] = []
         self._context = multiprocessing.get_context()
 

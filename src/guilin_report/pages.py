@@ -7,6 +7,12 @@ use (headings, paragraphs, lists, links, tables) and turns anything else, a ``<s
 ``<img onerror=...>``, into visible text; links keep only http, https, mailto and relative
 targets. This is the second line of defence: data text is escaped where it is written.
 
+A page is made from an executed notebook and the current source (:func:`compose`): the
+Markdown cells are the source's, the code cells and their outputs the executed notebook's, so
+prose is re-rendered without running anything. What the page shows under its title (the key
+findings) and what the manifest records (ids, key figures) are read from the outputs' metadata
+(:mod:`.declared`).
+
 The index (``templates/site/index.html.j2``) is rendered by Jinja with autoescaping on, from the
 language's manifest alone, so it can be rendered again without running anything. Every page
 shares the header and footer of :mod:`.site`.
@@ -14,16 +20,13 @@ shares the header and footer of :mod:`.site`.
 from __future__ import annotations
 
 import base64
+import copy
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
-from . import __version__
-from guilin_analysis.labels import label
-
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-HTML_LANG = {"zh": "zh-CN", "en": "en"}
-
+from . import __version__, declared, paths
+from .labels import HTML_LANG, LANGUAGES, label
 
 _TAGS = ["a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
          "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
@@ -58,34 +61,77 @@ def clean_html(markup) -> str:
 
 
 def _exporter(lang: str, with_code: bool):
+    return _cached_exporter(lang, with_code, str(paths.TEMPLATES))
+
+
+@lru_cache(maxsize=8)
+def _cached_exporter(lang: str, with_code: bool, templates: str):
+    """One exporter per language, code setting and template folder: its templates are compiled
+    once per process, not once per page."""
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name="guilin", extra_template_basedirs=[str(TEMPLATE_DIR)],
+    return HTMLExporter(template_name="guilin", extra_template_basedirs=[templates],
                         exclude_input=not with_code, exclude_input_prompt=True,
                         exclude_output_prompt=True, language_code=lang, sanitize_html=True,
                         filters={"clean_html": clean_html})
 
 
-def for_language(nb, lang: str):
-    """The notebook as a reader of ``lang`` sees it: the other language's Markdown cells
-    (tagged ``lang-zh`` / ``lang-en``) dropped, and the notebook's key findings, collected from
-    its own outputs, set under its title. Returns ``(notebook, findings in lang)``."""
-    import copy
-
-    from guilin_analysis.notebook import LANG_TAGS, findings_of
-
-    other = {tag for code, tag in LANG_TAGS.items() if code != lang}
+def for_language(nb, lang: str, words: dict | None = None):
+    """The notebook as a reader of ``lang`` sees it: the other languages' Markdown cells
+    (tagged ``lang-zh`` / ``lang-en``) dropped, and the notebook's key findings, declared in
+    its own outputs' metadata, set under its title. Returns ``(notebook, findings in lang)``."""
+    other = {declared.lang_tag(code) for code in LANGUAGES if code != lang}
     nb = copy.deepcopy(nb)
     nb.cells = [c for c in nb.cells if not other & set(c.metadata.get("tags", []))]
-    findings = [f[lang] for f in findings_of(nb)]
+    findings = [f[lang] for f in declared.findings(nb) if lang in f]
     if findings:
         import nbformat
 
         block = nbformat.v4.new_markdown_cell(
-            f"**{label('key_findings', lang)}**\n\n" + "\n".join(f"- {f}" for f in findings))
+            f"**{label('key_findings', lang, words)}**\n\n" + "\n".join(f"- {f}" for f in findings))
         first = next((n for n, c in enumerate(nb.cells) if c.cell_type == "markdown"), -1)
         nb.cells.insert(first + 1, block)
     return nb, findings
+
+
+INJECTED_TAG = "injected-parameters"      # papermill's cell of the parameters it was given
+
+
+#: Tag of a cell the builder adds to an executed notebook (what was cut from a cell's output):
+#: kept under the first heading when a page is composed from the current source.
+NOTE_TAG = "guilin-report-note"
+
+
+def compose(executed, source):
+    """The notebook a page shows: the cells of the current ``source`` in its order, each
+    Markdown (raw) cell as it is now, each code cell as executed (with its outputs), papermill's
+    injected-parameters cell where it was; the executed notebook's metadata.
+
+    Code cells are matched by id, else by order: the run key guarantees that the source's code
+    cells are those that ran (the executed copies may differ only where the building machine's
+    folders were rewritten). Raises ``ValueError`` when they do not correspond (run it again)."""
+    executed = copy.deepcopy(executed)
+    notes = [c for c in executed.cells if NOTE_TAG in c.metadata.get("tags", [])]   # the builder's own
+    ran = [c for c in executed.cells if c.cell_type == "code" and INJECTED_TAG not in c.metadata.get("tags", [])]
+    injected = [c for c in executed.cells if INJECTED_TAG in c.metadata.get("tags", [])]
+    by_id = {c.get("id"): c for c in ran if c.get("id")}
+    code = [c for c in source.cells if c.cell_type == "code"]
+    if len(code) != len(ran):
+        raise ValueError(f"the executed notebook has {len(ran)} code cells, the source {len(code)}")
+    use_ids = len(by_id) == len(ran) and all(c.get("id") in by_id for c in code)
+    cells, order = [], iter(ran)
+    for cell in source.cells:
+        if cell.cell_type != "code":
+            cells.append(copy.deepcopy(cell))
+            continue
+        cells.append(by_id[cell.get("id")] if use_ids else next(order))
+        if "parameters" in cell.metadata.get("tags", []):
+            cells += injected
+            injected = []
+    cells += injected
+    first = next((n for n, c in enumerate(cells) if c.cell_type == "markdown"), -1)
+    executed.cells = cells[:first + 1] + notes + cells[first + 1:]
+    return executed
 
 
 def notebook_html(nb, lang: str, with_code: bool, title: str, chrome=None, built_at: str = "",
@@ -99,7 +145,7 @@ def notebook_html(nb, lang: str, with_code: bool, title: str, chrome=None, built
 
     nb.metadata["title"] = title
     nb = render.prepare(nb, lang, stem)
-    css = (TEMPLATE_DIR / "site" / "site.css").read_text(encoding="utf-8")
+    css = (paths.TEMPLATES / "site" / "site.css").read_text(encoding="utf-8")
     body, _ = _exporter(lang, with_code).from_notebook_node(nb, resources={"guilin_css": css})
     body = body.replace(f'<html lang="{lang}">', f'<html lang="{HTML_LANG[lang]}">', 1)
     if chrome is not None:
@@ -134,12 +180,42 @@ def title_of(nb, fallback: str) -> str:
     return fallback
 
 
-def index_html(lang: str, manifest: dict, notebooks: list[str], other_lang: str | None) -> str:
+@dataclass
+class Rendered:
+    """A notebook's page and what its outputs declare, for one language."""
+
+    html: str
+    figures: dict = field(default_factory=dict)     # figures/<stem>-<n>.png (and .svg, .pdf when asked for) -> bytes
+    title: str = ""
+    findings: list = field(default_factory=list)    # its key findings in the page's language
+    ids: list = field(default_factory=list)         # the data ids its outputs show
+    key_figures: list = field(default_factory=list)  # [[name, value, href, period], …] it declares
+
+
+def render_page(executed, source, *, stem: str, lang: str, with_code: bool = False, chrome=None,
+                built_at: str = "", data_dir=None) -> Rendered:
+    """The page of ``stem`` in ``lang`` from an executed notebook and the current source (both
+    ``nbformat`` nodes; see :func:`compose`)."""
+    words = dict(chrome.words) if chrome is not None else None
+    nb = compose(executed, source) if source is not None else copy.deepcopy(executed)
+    ids, key_figures = declared.ids(nb), declared.key_figures(nb, lang)
+    nb, findings = for_language(nb, lang, words)
+    title = title_of(nb, stem)
+    html = notebook_html(nb, lang, with_code, title, chrome, built_at, data_dir, stem)
+    from .render import figure_files
+
+    return Rendered(html, figure_files(nb, stem), title, findings, ids, key_figures)
+
+
+def index_html(chrome, manifest: dict, notebooks: list[str], key_figures: list) -> str:
     """The index page of one language, from its manifest alone.
 
-    ``notebooks`` are the stems to list (every notebook of the folder, built or not);
-    ``other_lang`` is the language to link to, or ``None`` when it has no published index.
+    ``chrome`` is the language's :class:`.site.Chrome` (its ``other_lang`` is ``None`` when
+    the other language has no published index); ``notebooks`` are the stems to list (every
+    notebook of the folder, built or not); ``key_figures`` ``[[name, value, href, period], …]``.
     """
+    from .site import environment
+
     entries = manifest.get("notebooks", {})
     data_hashes = {entries[n].get("data_hash") for n in notebooks if n in entries}
     rows = []
@@ -163,17 +239,9 @@ def index_html(lang: str, manifest: dict, notebooks: list[str], other_lang: str 
             "data_hash": (entry.get("data_hash") or "")[:12],
             "findings": [str(f) for f in entry.get("findings", [])],
         })
-    from .site import Chrome, environment
-
-    from .plugin import load
-
-    version = str(manifest.get("data_version") or "")
-    chrome = Chrome(lang, tuple(notebooks), version, manifest.get("data_hash") or "", other_lang,
-                    load().citation(version, lang))
     context = chrome.context("index.html", manifest.get("built_at", ""))
     context.update(
-        key_figures=manifest.get("key_figures", {}).get("figures", []),
-        rows=rows, mixed_data=len(data_hashes) > 1,
+        key_figures=key_figures, rows=rows, mixed_data=len(data_hashes) > 1,
         built_at=manifest.get("built_at", ""), data=manifest.get("data", ""),
         data_hash=(manifest.get("data_hash") or "")[:12], version=__version__)
-    return environment().get_template("index.html.j2").render(**context)
+    return environment(str(paths.TEMPLATES)).get_template("index.html.j2").render(**context)

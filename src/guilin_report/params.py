@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 from .paths import NOTEBOOKS_DIR
@@ -19,6 +20,7 @@ DEFAULT_WAIT = 3600            # seconds a build waits for another one's lock (-
 MAX_TIMEOUT = 7 * 24 * 3600    # the longest --timeout and --wait: a week (larger overflows the kernel's clock)
 DEFAULT_MAX_OUTPUT_MB = 10     # megabytes of output a cell may show on its page (--max-output-mb)
 MAX_OUTPUT_MB = 1000
+SCENARIO_PARAMETER = "overrides"   # the notebook parameter a scenario's figures are passed in
 
 
 def discover(only: list[str] | None = None, notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
@@ -105,9 +107,11 @@ def resolve_parameters(notebooks: list[Path], overrides: list[tuple[str, str]]) 
     for name, value in overrides:
         if name in ("lang", "data_dir"):
             raise UsageError(f"set {name} with --{name.replace('_', '-')}, not with -p")
+        if name == SCENARIO_PARAMETER:
+            raise UsageError("set a scenario's figures with --set ID=VALUE, not with -p overrides")
         declared = [stem for stem, spec in specs.items() if name in spec]
         if not declared:
-            known = sorted({n for spec in specs.values() for n in spec} - {"lang", "data_dir"})
+            known = sorted({n for spec in specs.values() for n in spec} - {"lang", "data_dir", SCENARIO_PARAMETER})
             raise UsageError(f"unknown parameter {name!r}; the selected notebooks take: "
                              f"{', '.join(known) or 'no other parameters'}")
         for stem in declared:
@@ -136,3 +140,36 @@ def whole_number(option: str, value: str | int, minimum: int = 1, unit: str = "s
             else f"{maximum}"
         raise UsageError(f"{option} must be at most {limit}, not {number}")
     return number
+
+
+_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
+
+
+def parse_scenario(pairs: list[str]) -> dict[str, int | float]:
+    """``--set ID=VALUE`` pairs as ``{id: number}`` (an integer when VALUE is written as one).
+
+    Digits are ASCII only; an id is given once. Raises :class:`UsageError` naming the pair.
+    Whether the data has the id is the plug-in's to say (:meth:`.plugin.Plugin.scenario`)."""
+    found: dict[str, int | float] = {}
+    for pair in pairs:
+        ident, sep, value = pair.partition("=")
+        ident, value = ident.strip(), value.strip()
+        if not sep or not _ID.fullmatch(ident):
+            raise UsageError(f"--set takes ID=VALUE (a data id, then a number), not {pair!r}")
+        if not _NUMBER.fullmatch(value):
+            raise UsageError(f"--set {ident}: {value!r} is not a number")
+        if ident in found:
+            raise UsageError(f"--set {ident} is given twice")
+        number = float(value)
+        found[ident] = int(value) if re.fullmatch(r"-?[0-9]+", value) else number
+    return found
+
+
+def scenario_notebooks(notebooks: list[Path]) -> None:
+    """A scenario needs every selected notebook to take the ``overrides`` parameter; else its
+    page would show the report's figures under a scenario header. Raises :class:`UsageError`."""
+    missing = [p.stem for p in notebooks if SCENARIO_PARAMETER not in notebook_parameters(p)]
+    if missing:
+        raise UsageError(f"a scenario (--set) needs notebooks that take the parameter {SCENARIO_PARAMETER!r}; "
+                         f"{', '.join(missing)} do{'es' * (len(missing) == 1)} not")

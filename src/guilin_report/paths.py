@@ -13,3 +13,6 @@ DATA_DIR = REPO_ROOT / "data"
 def data_path(data_dir=None) -> Path:
     """The data folder: ``data_dir`` if given, else the project's ``data/``."""
     return DATA_DIR if data_dir is None else Path(data_dir).expanduser().resolve()
+
+#: The builder's templates and stylesheet (read at each use, so a test may point elsewhere).
+TEMPLATES = PACKAGE_DIR / "templates"

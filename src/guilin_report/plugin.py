@@ -1,8 +1,9 @@
 """The one hook through which the builder calls a project's own parts.
 
 The builder knows no analysis. What is project-specific (checking the data, which files are
-the data, the pages made from the data, the index's key figures, the citation) comes from a
-plug-in: an object with the methods of :class:`Plugin`, declared by the project as an entry
+the data, the pages made from the data and their place in the navigation, the site's words, the
+index's key figures, the citation, what a scenario changes, the README's findings block) comes
+from a plug-in: an object with the methods of :class:`Plugin`, declared by the project as an entry
 point of the group ``guilin_report.plugins`` (``pyproject.toml``)::
 
     [project.entry-points."guilin_report.plugins"]
@@ -31,6 +32,7 @@ class SiteContext:
     notebooks: tuple[str, ...]       # stems, in reading order
     notebooks_dir: Path = Path("notebooks")
     used_on: dict = field(default_factory=dict)   # data id -> [notebook stems whose outputs show it]
+    overrides: dict = field(default_factory=dict)  # a scenario's figures: data id -> value (--set)
 
 
 class Plugin(Protocol):
@@ -56,6 +58,25 @@ class Plugin(Protocol):
     def site_pages(self, context: SiteContext) -> dict[str, bytes]:
         """The project's own files of one language, relative to ``<out>/<lang>/``."""
 
+    def nav(self, lang: str) -> list[tuple[str, str]]:
+        """``[(href, name), …]``: the pages of :meth:`site_pages` in the navigation, after the
+        notebooks' pages."""
+
+    def words(self) -> dict[str, dict[str, str]]:
+        """``{key: {lang: text}}`` added to (or rewording) the builder's own words
+        (:mod:`.labels`), e.g. ``report_title``; the plug-in's templates use them too."""
+
+    def scenario(self, overrides: dict, data_dir: Path, lang: str) -> list[dict]:
+        """What ``--set ID=VALUE`` changes: ``[{"id", "name", "value", "transcribed"}, …]`` (the
+        figure's name, its value in the scenario and as transcribed, as text in ``lang``).
+        Raises ``ValueError`` (one sentence) for an id the data does not have."""
+
+    def readme(self) -> dict | None:
+        """What ``make notebooks`` writes into the README, or ``None``: ``{"findings": [stems],
+        "summary": [stems], "figure": {"notebook": stem, "lang": lang, "path": relative path}}``
+        (the key findings of ``findings`` in English, then in Chinese, then those of ``summary``
+        in English; the chart of the cell tagged ``readme-figure``)."""
+
 
 class NoPlugin:
     """No project parts: every file of the data folder is data; no extra pages."""
@@ -80,6 +101,20 @@ class NoPlugin:
 
     def site_pages(self, context):
         return {}
+
+    def nav(self, lang):
+        return []
+
+    def words(self):
+        return {}
+
+    def scenario(self, overrides, data_dir, lang):
+        if overrides:
+            raise ValueError("scenarios need a plug-in that knows the data's ids; none is installed")
+        return []
+
+    def readme(self):
+        return None
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,6 @@ from .execute import KERNEL_NAME, ipc_kernel_config
 from .publish import write_atomic
 
 README_START, README_END = "<!-- findings:start -->", "<!-- findings:end -->"
-README_CHART = "docs/nursing-share.en.png"
 
 
 def refresh_notebook(path: Path, timeout: float | None = 600) -> None:
@@ -33,23 +32,37 @@ def refresh_notebook(path: Path, timeout: float | None = 600) -> None:
     write_atomic(path, nbformat.writes(nb) + "\n")
 
 
-#: The notebooks whose key findings the README lists, in order; the audit's key finding closes it.
-README_NOTEBOOKS = ("01_eldercare", "02_governance", "03_volunteering", "04_children_and_social_affairs")
-README_AUDIT = "05_data_audit"
 #: The tag of the notebook cell whose chart the README shows.
 README_FIGURE_TAG = "readme-figure"
 
 
-def readme_findings(notebooks_dir: Path) -> str:
-    """The README's findings block, collected from the executed notebooks: the key findings of
-    the section notebooks in English, then in Chinese, then the audit's key finding in English.
-    Nothing here is written a second time: the notebooks are the one source."""
-    from guilin_analysis.notebook import findings_of
+def _readme_spec(plugin=None) -> dict:
+    """What the project's README shows (the plug-in's :meth:`~.plugin.Plugin.readme`), or ``{}``."""
+    if plugin is None:
+        from .plugin import load
 
-    found = [f for name in README_NOTEBOOKS for f in findings_of(notebooks_dir / f"{name}.ipynb")]
-    audit = findings_of(notebooks_dir / f"{README_AUDIT}.ipynb")
+        plugin = load()
+    return plugin.readme() or {}
+
+
+def __getattr__(name: str):
+    if name == "README_CHART":           # where the README's chart is written, the plug-in's choice
+        return (_readme_spec().get("figure") or {}).get("path")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def readme_findings(notebooks_dir: Path, plugin=None) -> str:
+    """The README's findings block, collected from the executed notebooks' declared key findings
+    (:mod:`.declared`): those of the plug-in's ``findings`` notebooks in English, then in
+    Chinese, then those of its ``summary`` notebooks in English. Nothing here is written a second
+    time: the notebooks are the one source."""
+    from .declared import findings
+
+    spec = _readme_spec(plugin)
+    found = [f for name in spec.get("findings", []) for f in findings(Path(notebooks_dir) / f"{name}.ipynb")]
+    summary = [f for name in spec.get("summary", []) for f in findings(Path(notebooks_dir) / f"{name}.ipynb")]
     lines = [f"- {f['en']}" for f in found] + [""] + [f"- {f['zh']}" for f in found] + \
-        [""] + [f["en"] for f in audit]
+        [""] + [f["en"] for f in summary]
     return "\n".join([README_START, *lines, README_END])
 
 
@@ -74,9 +87,16 @@ def readme_figure(notebook: Path, lang: str = "en") -> bytes:
     raise ValueError(f"{notebook.name} has no cell tagged {README_FIGURE_TAG!r} that draws a chart")
 
 
-def refresh_readme(readme: Path, notebooks_dir: Path) -> None:
-    """Rewrite the findings block and the chart of the README from the notebooks (for ``make notebooks``)."""
+def refresh_readme(readme: Path, notebooks_dir: Path, plugin=None) -> None:
+    """Rewrite the findings block and the chart of the README from the notebooks (for
+    ``make notebooks``); without a plug-in that names them, the README is left alone."""
+    spec = _readme_spec(plugin)
+    if not spec:
+        return
     text = readme.read_text(encoding="utf-8")
     start, end = text.index(README_START), text.index(README_END) + len(README_END)
-    write_atomic(readme, text[:start] + readme_findings(notebooks_dir) + text[end:])
-    write_atomic(readme.parent / README_CHART, readme_figure(notebooks_dir / f"{README_NOTEBOOKS[0]}.ipynb"))
+    write_atomic(readme, text[:start] + readme_findings(notebooks_dir, plugin) + text[end:])
+    figure = spec.get("figure")
+    if figure:
+        png = readme_figure(Path(notebooks_dir) / f"{figure['notebook']}.ipynb", figure.get("lang", "en"))
+        write_atomic(readme.parent / figure["path"], png)

@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 
 from .. import __version__
-from ..labels import LABELS
+from ..labels import LABELS, label
 from .names import DATA_PAGE, DOWNLOADS, PACKAGE_NAME, SOURCE_PAGE, period_of  # noqa: F401  (re-exported)
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -141,7 +141,10 @@ class GuilinPlugin:
         return data_version(data_dir)
 
     def code_paths(self) -> list[Path]:
-        return [Path(__file__).resolve().parents[1]]
+        """The analysis the notebooks import: the package without these pages (a change to the
+        pages re-renders them, it does not re-run the notebooks)."""
+        package = Path(__file__).resolve().parents[1]
+        return sorted(p for p in package.iterdir() if p.name != "sitepages" and p.name != "__pycache__")
 
     def kernel_preload(self) -> list[str]:
         """What every notebook imports first: a warm kernel has imported it already."""
@@ -157,6 +160,38 @@ class GuilinPlugin:
         """None from here: the overview notebook declares the key figures in its output
         (``guilin_analysis.notebook.key_figures``, read with ``guilin_report.protocol.key_figures``)."""
         return []
+
+    def nav(self, lang: str) -> list[tuple[str, str]]:
+        return [(SOURCE_PAGE, label("page_source", lang)), (DATA_PAGE, label("page_data", lang))]
+
+    def words(self) -> dict[str, dict[str, str]]:
+        return {key: dict(texts) for key, texts in LABELS.items()}
+
+    def scenario(self, overrides: dict, data_dir: Path, lang: str) -> list[dict]:
+        """The indicators a scenario sets, with their names and values as set and as transcribed
+        (the report's wording; a scenario's value is exact)."""
+        import difflib
+
+        from ..lookup import Facts, figure_text
+
+        facts = Facts(data_dir)
+        rows = []
+        for ident, value in overrides.items():
+            if not facts.has(ident):
+                close = difflib.get_close_matches(ident, list(facts.table.index), n=3)
+                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                raise ValueError(f"the data has no indicator {ident!r} to set{hint}")
+            row = facts.table.loc[ident].copy()
+            row["value"] = value
+            rows.append({"id": ident, "name": str(facts.name(ident, lang)),
+                         "value": figure_text(row, lang, data_dir, exact=True),
+                         "transcribed": facts.fig(ident, lang)})
+        return rows
+
+    def readme(self) -> dict:
+        return {"findings": ["01_eldercare", "02_governance", "03_volunteering", "04_children_and_social_affairs"],
+                "summary": ["05_data_audit"],
+                "figure": {"notebook": "01_eldercare", "lang": "en", "path": "docs/nursing-share.en.png"}}
 
     def site_pages(self, context) -> dict[str, bytes]:
         return site_files(context.chrome, context.built_at, context.data_dir, Path(context.notebooks_dir),
