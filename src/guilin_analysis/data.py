@@ -337,7 +337,7 @@ def _enum_zh_faults(where: str, labels, enum) -> list[str]:
     faults = [f"{where}.{code}: {code!r} is not a code of the field's vocabulary (constraints.enum)"
               for code in labels if code not in enum]
     faults += [f"{where}: the code {code!r} of the vocabulary has no Chinese; every code needs one"
-               for code in enum if code not in labels]
+               for code in enum if not isinstance(code, str) or code not in labels]
     return faults + [f"{where}.{code}: the Chinese must be a non-empty text" for code, text in labels.items()
                      if code in enum and not (isinstance(text, str) and text.strip())]
 
