@@ -19,7 +19,7 @@ from guilin_analysis.lookup import key_figure_entries
 from guilin_analysis import charts, labels, tables
 from guilin_analysis.data import unit_labels
 from guilin_analysis.notebook import findings_of
-from guilin_analysis.paths import NOTEBOOKS_DIR, REPO_ROOT
+from guilin_analysis.paths import DATA_DIR, NOTEBOOKS_DIR, REPO_ROOT
 
 _CJK = "\u3400-\u9fff\uff08\uff09\u3001\u3002\uff0c\uff1b\uff1a\u201c\u201d"
 RULES = [
@@ -191,8 +191,6 @@ def _data_chinese() -> dict[str, list[str]]:
     quotation (of the report, or of a value of the data) and is left out of the scan."""
     import csv
 
-    from guilin_analysis.paths import DATA_DIR
-
     descriptor = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
     found: dict[str, list[str]] = {"datapackage.json": []}
     for res in descriptor["resources"]:
@@ -236,6 +234,28 @@ def test_the_data_rules_catch_what_they_should():
     assert len(notes) >= 44 and any("13372张" in n for n in notes)
     assert page_violations("8,913 / 13,372 = 66.65 %", [SEPARATOR]) and page_violations("见报告", [FEATURE])
     assert _QUOTATION.sub("“”", "报道称“占比达66%”") == "报道称“”"
+
+
+def test_the_chinese_data_page_is_chinese_without_a_build(tmp_path):
+    """The zh data page as the plug-in renders it (no notebook, no build): every heading in
+    Chinese, no English but the project's translation of the report (marked lang="en"), one
+    typography, and 报道 for the feature outside the glossary (_FEATURE_PENDING)."""
+    from guilin_analysis.sitepages import site_files
+    from guilin_report.site import Chrome
+
+    page = site_files(Chrome("zh", (), "1.0.0", "0" * 64, "en"), "now", DATA_DIR, tmp_path)["data.html"].decode("utf-8")
+    headers = re.findall(r'<th scope="col"[^>]*>([^<]*)', page)
+    assert headers and all(re.search("[\u4e00-\u9fff]", h) for h in headers), headers
+    english = re.findall(r'<td[^>]*lang="en"[^>]*>', page)
+    translation = page[page.index('id="t-report-translation"'):]
+    translation = translation[:translation.index("</table>")]
+    assert len(english) == translation.count('lang="en"') == translation.count("<tr") - 1 > 20   # text_en, per paragraph
+    text = ChineseText(page).text()
+    assert "报道中的数字（每次表述一行）" in text and "报道未说明分母" in text and "截尾" in text
+    assert page_violations(text, [*RULES, *PUNCTUATION, SEPARATOR]) == []
+    glossary = page.index('id="t-glossary"')
+    outside = page[:glossary] + page[page.index("</section>", glossary):]
+    assert page_violations(ChineseText(outside).text(), [FEATURE]) == []
 
 
 @pytest.fixture(scope="module")
