@@ -1037,15 +1037,14 @@ def _check_table(root: Path, res: dict, descriptor: dict) -> _Table:
                 if first != line:
                     problems.append(Problem(file, line, name, f"{cell!r} is a duplicate of line {first}"))
         for original, chinese in twins:          # a text and its Chinese: both or neither
-            if bool(row[original].strip()) != bool(row[chinese].strip()):
-                has, lacks = (original, chinese) if row[original].strip() else (chinese, original)
-                problems.append(Problem(file, line, header[lacks],
-                                        f"the row has a {header[has]} but no {header[lacks]}; "
-                                        + (f"write the Chinese of the {header[has]} in {header[lacks]} "
-                                           f"(datapackage.json declares {header[chinese]} the Chinese of {header[original]})"
-                                           if lacks == chinese else
-                                           f"a {header[has]} gives the Chinese of a {header[lacks]}, so "
-                                           f"write that {header[lacks]} or empty both")))
+            o, c = header[original], header[chinese]
+            filled = bool(row[original].strip()), bool(row[chinese].strip())
+            if filled == (True, False):
+                problems.append(Problem(file, line, c, f"the row has a {o} but no {c}; write the Chinese of the {o} "
+                                                       f"in {c} (datapackage.json declares {c} the Chinese of {o})"))
+            elif filled == (False, True):
+                problems.append(Problem(file, line, o, f"the row has a {c} but no {o}; a {c} gives the Chinese of "
+                                                       f"a {o}, so write that {o} or empty both"))
         for unit_field, value_field, labels in bounded:
             unit, value = values.get(unit_field), values.get(value_field)
             label = labels.get(unit)

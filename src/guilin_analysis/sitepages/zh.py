@@ -20,8 +20,8 @@ COMPUTED: dict[str, dict] = {
     "derived-metrics": {"title": "推算指标（guilin_analysis.derived_metrics）", "fields_of": "metric-definitions",
                         "columns": {"value": "数值", "inputs": "所用编号"}},
     "audit": {"title": "一致性核对（guilin_analysis.audit）",
-              "columns": {"check_id": "核对项编号", "status": "状态", "indicator_ids": "相关指标编号", "conflict": "是否矛盾",
-                          "explanation_zh": "说明", "explanation_en": "说明（英文）"},
+              "columns": {"check_id": "核对项编号", "status": "状态", "indicator_ids": "相关指标编号",
+                          "conflict": "是否矛盾", "explanation_zh": "说明", "explanation_en": "说明（英文）"},
               "codes": {"conflict": {"yes": "矛盾", "probable": "很可能矛盾"}}},
 }
 
