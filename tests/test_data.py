@@ -11,11 +11,12 @@ import pytest
 
 import guilin_analysis as ga
 from guilin_analysis.data import chinese_number, value_in_quote
+from guilin_analysis.paths import DATA_DIR
 
 from conftest import INDICATORS_CSV, rewrite
 
 COLUMNS = ["indicator_id", "section", "name_zh", "name_en", "value", "unit", "unit_en",
-           "period", "period_type", "qualifier", "quote", "note"]
+           "period", "period_type", "qualifier", "quote", "note", "note_zh"]
 
 
 def test_load_indicators_returns_typed_columns():
@@ -74,7 +75,7 @@ def test_unquoted_thousands_separator_is_a_field_count_problem(data_copy):
     line = _line_of(text, "eldercare.beds.total,")
     rewrite(path, lambda t: t.replace(",32715,张,", ",32,715x,张,", 1))
     # the comma splits the field: that is a field-count problem on the same line
-    _expect(data_copy, line, "13 (extra)", "has 13 fields but the header has 12")
+    _expect(data_copy, line, "14 (extra)", "has 14 fields but the header has 13")
 
 
 def test_value_that_is_not_a_number(data_copy):
@@ -135,7 +136,7 @@ def test_wrong_number_of_fields(data_copy):
     path = data_copy / INDICATORS_CSV
     line = _line_of(path.read_text(encoding="utf-8"), "volunteering.teams,")
     rewrite(path, lambda t: t.replace("volunteering.teams,volunteering,", "volunteering.teams,", 1))
-    _expect(data_copy, line, "note", "has 11 fields but the header has 12")
+    _expect(data_copy, line, "note_zh", "has 12 fields but the header has 13")
 
 
 def test_quote_not_in_source(data_copy):
@@ -177,6 +178,67 @@ def test_markup_in_a_note_is_text(data_copy):
     df = ga.load_indicators(data_copy)
     note = df.set_index("indicator_id").loc["eldercare.workforce.caregivers_trained", "note"]
     assert note.startswith(payload)
+
+
+# ---------------------------------------------------------------- a text and its Chinese (x-chinese-of)
+
+def _set_cell(path, key_column, key, column, value):
+    """Set one cell of a CSV (the row whose ``key_column`` is ``key``); return its physical line."""
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    header = rows[0]
+    at = next(i for i, r in enumerate(rows) if r[header.index(key_column)] == key)
+    rows[at][header.index(column)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return at + 1                                      # no record of these tables spans two lines
+
+
+def test_a_note_without_its_chinese_is_refused(data_copy):
+    """An edited note whose Chinese was not written: check names the row and the empty note_zh."""
+    line = _set_cell(data_copy / INDICATORS_CSV, "indicator_id", "eldercare.beds.institutional", "note",
+                     "The institutional beds include beds in homes for the aged (敬老院).")
+    message = _expect(data_copy, line, "note_zh", r"the row has a note but no note_zh; write the Chinese of the "
+                                                 r"note in note_zh \(datapackage\.json declares note_zh the Chinese of note\)")
+    assert "\n" not in message and message.count(". ") == 0          # one sentence
+
+
+def test_a_chinese_note_without_its_english_is_refused(data_copy):
+    line = _set_cell(data_copy / INDICATORS_CSV, "indicator_id", "eldercare.beds.nursing", "note", "")
+    _expect(data_copy, line, "note", r"the row has a note_zh but no note; a note_zh gives the Chinese of a note, "
+                                     r"so write that note or empty both")
+
+
+def test_every_declared_twin_is_checked_in_every_table(data_copy):
+    """The rule is the descriptor's (x-chinese-of), not the indicators': a definition and a
+    translator's note lose their Chinese too, and are named."""
+    figures = "reference/reference-figures.csv"
+    translation = "source/guilin-civil-affairs-report.en.csv"
+    line = _set_cell(data_copy / figures, "figure_id", "population.china.share_60_plus", "definition_zh", "")
+    bad = _set_cell(data_copy / translation, "paragraph", "2", "note_zh", "译者注")
+    problems = [(p.file.rsplit("/", 1)[-1], p.line, p.column, p.message) for p in ga.validate(data_copy)]
+    assert ("reference-figures.csv", line, "definition_zh", "the row has a definition but no definition_zh; write "
+            "the Chinese of the definition in definition_zh (datapackage.json declares definition_zh the Chinese "
+            "of definition)") in problems
+    assert ("guilin-civil-affairs-report.en.csv", bad, "note_en", "the row has a note_zh but no note_en; a note_zh "
+            "gives the Chinese of a note_en, so write that note_en or empty both") in problems
+    assert len(problems) == 2, problems
+
+
+def test_the_repository_data_has_every_chinese_twin():
+    """Read directly, not through the loader: every text a field declares the Chinese of has it."""
+    descriptor = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    pairs = 0
+    for res in descriptor["resources"]:
+        twins = [(f["x-chinese-of"], f["name"]) for f in res.get("schema", {}).get("fields", []) if "x-chinese-of" in f]
+        if not twins:
+            continue
+        with open(DATA_DIR / res["path"], encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                for original, chinese in twins:
+                    assert bool(row[original].strip()) == bool(row[chinese].strip()), (res["name"], row, chinese)
+                    pairs += bool(row[original].strip())
+    assert pairs > 44 + 12
 
 
 def test_missing_descriptor_is_explained(tmp_path):
@@ -318,6 +380,20 @@ def test_unenforced_constraint_is_refused_by_its_json_path(data_copy, capsys):
      r"^resources\[\d\]\.schema\.fields\[4\]\.x-unit-labels: the unit labels declare bounds, so the field needs x-unit-of"),
     ("unit bounds on a string", lambda d: _field(d, "reference-figures", "unit").update({"x-unit-of": "name_en"}),
      r"^resources\[\d\]\.schema\.fields\[4\]\.x-unit-of: 'name_en' is not a number or integer field"),
+    ("twin of no field", lambda d: _field(d, "report-indicators", "note_zh").update({"x-chinese-of": "notes"}),
+     r"^resources\[\d\]\.schema\.fields\[12\]\.x-chinese-of: 'notes' is not another text field of this table"),
+    ("twin of a number", lambda d: _field(d, "report-indicators", "note_zh").update({"x-chinese-of": "value"}),
+     r"^resources\[\d\]\.schema\.fields\[12\]\.x-chinese-of: 'value' is not another text field of this table"),
+    ("two twins of one field", lambda d: _field(d, "report-indicators", "name_zh").update({"x-chinese-of": "note"}),
+     r"^resources\[\d\]\.schema\.fields\[12\]\.x-chinese-of: fields\[2\] already gives the Chinese of 'note'"),
+    ("code without its Chinese", lambda d: _field(d, "counties", "kind")["x-enum-zh"].pop("county"),
+     r"^resources\[\d\]\.schema\.fields\[2\]\.x-enum-zh: the code 'county' of the vocabulary has no Chinese"),
+    ("Chinese of no code", lambda d: _field(d, "counties", "kind")["x-enum-zh"].update(city="市"),
+     r"^resources\[\d\]\.schema\.fields\[2\]\.x-enum-zh\.city: 'city' is not a code of the field's vocabulary"),
+    ("Chinese of codes without a vocabulary", lambda d: _field(d, "counties", "name").update({"x-enum-zh": {"a": "甲"}}),
+     r"^resources\[\d\]\.schema\.fields\[1\]\.x-enum-zh: it gives the Chinese of a vocabulary, and the field declares none"),
+    ("empty Chinese title", lambda d: _resource(d, "counties").update({"x-title-zh": " "}),
+     r"^resources\[\d\]\.x-title-zh: it must be the Chinese title, a non-empty text"),
     ("unknown custom property", lambda d: _field(d, "counties", "kind").update({"x-weight": 2}),
      r"^resources\[\d\]\.schema\.fields\[2\]\.x-weight: guilin_analysis\.data does not enforce `x-weight`"),
 ])
@@ -447,7 +523,7 @@ def test_declared_group_char_reads_grouped_thousands(data_copy):
 # ---------------------------------------------------------------- header and units
 
 def test_duplicated_column_name(data_copy):
-    rewrite(data_copy / INDICATORS_CSV, lambda t: t.replace(",quote,note\n", ",quote,quote\n", 1))
+    rewrite(data_copy / INDICATORS_CSV, lambda t: t.replace(",quote,note,note_zh\n", ",quote,quote,note_zh\n", 1))
     _expect(data_copy, 1, "quote", r"'quote' appears twice in the header \(columns 11 and 12\)")
 
 
@@ -463,10 +539,10 @@ def test_columns_out_of_declared_order(data_copy):
     text = (data_copy / COUNTIES_CSV).read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(text)))
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([[r[1], r[0], r[2], r[3]] for r in rows])
+    csv.writer(out, lineterminator="\n").writerows([[r[1], r[0], *r[2:]] for r in rows])
     (data_copy / COUNTIES_CSV).write_text(out.getvalue(), encoding="utf-8")
     _expect_in(data_copy, COUNTIES_CSV, lambda d: ga.load_reference("counties", d), 1, "name",
-               r"not in the order datapackage\.json declares them \(county_code, name, kind, source\)")
+               r"not in the order datapackage\.json declares them \(county_code, name, kind, source, source_zh\)")
 
 
 def test_header_without_rows(data_copy):

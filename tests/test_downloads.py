@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import time
 import zipfile
 
@@ -174,29 +175,123 @@ def test_the_zip_is_the_data_package_byte_for_byte():
 
 # ---------------------------------------------------------------- the Chinese data page
 
-def test_every_english_text_of_the_data_has_its_chinese_on_the_chinese_page():
+DESCRIPTOR = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+#: English by design: the project's translation of the report; its Chinese is the report itself.
+TRANSLATION = {("report-translation", "text_en")}
+
+
+def _english_text_fields():
+    """(resource, field, its Chinese twin or None) for every field of the package the data writes
+    in English: a note, definition or citation, and every ``*_en`` column."""
+    out = []
+    for res in DESCRIPTOR["resources"]:
+        fields = res.get("schema", {}).get("fields", [])
+        names = {f["name"] for f in fields}
+        twins = {f["x-chinese-of"]: f["name"] for f in fields if "x-chinese-of" in f}
+        for f in fields:
+            name = f["name"]
+            if name in datapage.ENGLISH or name.endswith("_en"):
+                stem = name[:-3] if name.endswith("_en") else None
+                out.append((res["name"], name, twins.get(name) or (stem if stem in names else None)))
+    return out
+
+
+def test_every_english_text_of_the_data_has_a_chinese_column():
+    """The data carries both languages: each English text column has its Chinese twin declared
+    (x-chinese-of), or is the Chinese column's English label (unit_en beside unit)."""
+    found = _english_text_fields()
+    assert {("report-indicators", "note"), ("reference-figures", "note"), ("reference-figures", "definition"),
+            ("township-divisions", "source"), ("counties", "source"), ("report-translation", "note_en")} <= \
+        {(r, n) for r, n, _ in found}
+    assert [(r, n) for r, n, twin in found if twin is None and (r, n) not in TRANSLATION] == []
+    declared = {(r, n): twin for r, n, twin in found}
+    assert declared[("report-indicators", "note")] == "note_zh"
+    assert declared[("reference-figures", "definition")] == "definition_zh"
+
+
+def test_every_row_with_an_english_text_has_its_chinese():
+    """Read from the files, not through the loader or the page: a note (definition, citation,
+    translator's note) and its Chinese are both filled or both empty, in every row."""
+    checked = 0
+    for res, name, twin in _english_text_fields():
+        if twin is None or twin == name[:-3]:
+            continue
+        path = next(r["path"] for r in DESCRIPTOR["resources"] if r["name"] == res)
+        with open(DATA_DIR / path, encoding="utf-8", newline="") as f:
+            for line, row in enumerate(csv.DictReader(f), 2):
+                assert bool(row[name].strip()) == bool(row[twin].strip()), (path, line, name)
+                checked += bool(row[name].strip())
+    assert checked >= 44 + 12 + 4 + 7 + 148 + 17        # notes of the figures and references, definitions, ...
+
+
+def test_every_title_description_and_code_has_its_chinese_in_the_descriptor():
+    missing = []
+    for res in DESCRIPTOR["resources"]:
+        missing += [f"{res['name']}: {key}" for key in ("title", "description")
+                    if key in res and not res.get(f"x-{key}-zh")]
+        for f in res.get("schema", {}).get("fields", []):
+            where = f"{res['name']}.{f['name']}"
+            missing += [f"{where}: title"] if not f.get("x-title-zh") else []
+            missing += [f"{where}: description"] if f.get("description") and not f.get("x-description-zh") else []
+            enum = f.get("constraints", {}).get("enum")          # units have their labels (x-unit-labels)
+            if enum and "x-unit-labels" not in f and f["name"] not in datapage.CODES \
+                    and set(f.get("x-enum-zh", {})) != set(enum):
+                missing.append(f"{where}: codes")
+    assert missing == []
+
+
+def test_the_chinese_data_page_reads_its_chinese_from_the_data():
     _, tables = download_files(DATA_DIR, FOLDER)
     assert datapage.untranslated(tables, downloads.column_rows(tables)) == []
     pages = datapage.page_tables(tables, "zh", FOLDER)
     indicators = next(p for p in pages if p["name"] == "report-indicators")
-    assert indicators["title"] == "报道中的数字（每次表述一行）"
-    assert "name_en" in indicators["hidden"] and "name_en" not in [c["name"] for c in indicators["columns"]]
+    assert indicators["title"] == DESCRIPTOR["resources"][1]["x-title-zh"] == "报道中的数字（每次表述一行）"
+    assert {"name_en", "note"} <= set(indicators["hidden"])
     assert all(c["text"] for c in indicators["columns"])
     headers = {c["name"]: c["text"] for c in indicators["columns"]}
-    assert headers["quote"] == "原文" and headers["note"] == "说明"
-    notes = [row["cells"][list(headers).index("note")] for row in indicators["rows"]]
-    assert all(c["lang"] is None for c in notes)               # every note shows in Chinese
-    assert any("报道未说明分母" in str(c["text"]) for c in notes)
+    assert headers["quote"] == "原文" and headers["note_zh"] == "说明" and "note" not in headers
+    data = pd.read_csv(DATA_DIR / INDICATORS_CSV, dtype=str, keep_default_na=False)
+    notes = [str(row["cells"][list(headers).index("note_zh")]["text"]) for row in indicators["rows"]]
+    assert notes == list(data["note_zh"])                       # the data's Chinese, as written
+    assert any("报道未说明分母" in n for n in notes)
+    codes = {c["name"]: c for c in indicators["columns"]}
+    qualifiers = [str(row["cells"][list(codes).index("qualifier")]["text"]) for row in indicators["rows"]]
+    assert set(qualifiers) <= set(DESCRIPTOR["resources"][1]["schema"]["fields"][9]["x-enum-zh"].values())
+    figures = next(p for p in pages if p["name"] == "reference-figures")
+    assert {"definition", "source", "note"} <= set(figures["hidden"])
+    english = datapage.page_tables(tables, "en", FOLDER)
+    assert "note_zh" in next(p for p in english if p["name"] == "report-indicators")["hidden"]
 
 
-def test_a_note_without_its_chinese_shows_in_english_and_is_named(data_copy):
+def test_the_chinese_page_follows_an_edited_note(data_copy):
+    """A note edited together with its Chinese: the page shows the new Chinese."""
     path = data_copy / INDICATORS_CSV
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.loc[0, "note"] = "A note nobody has translated yet."
+    frame.loc[0, "note"] = "A new note."
+    frame.loc[0, "note_zh"] = "新的说明。"
     frame.to_csv(path, index=False, lineterminator="\n")
     _, tables = download_files(data_copy, FOLDER)
+    assert datapage.untranslated(tables, downloads.column_rows(tables)) == []
+    page = datapage.page_tables(tables, "zh", FOLDER)[0]
+    note = page["rows"][0]["cells"][[c["name"] for c in page["columns"]].index("note_zh")]
+    assert note == {"text": "新的说明。", "lang": None, "href": None}
+
+
+def test_a_table_without_its_chinese_column_shows_english_and_is_named(data_copy):
+    """A package whose note has no Chinese column: the Chinese page shows the English, marked
+    lang="en", and untranslated() names every such cell."""
+    path = data_copy / INDICATORS_CSV
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False).drop(columns=["note_zh"])
+    frame.to_csv(path, index=False, lineterminator="\n")
+    descriptor = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    fields = descriptor["resources"][1]["schema"]["fields"]
+    fields[:] = [f for f in fields if f["name"] != "note_zh"]
+    (data_copy / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    _, tables = download_files(data_copy, FOLDER)
     missing = datapage.untranslated(tables, downloads.column_rows(tables))
-    assert missing == ["report-indicators row 1, note: 'A note nobody has translated yet.'"]
+    notes = [m for m in missing if m.startswith("report-indicators row")]
+    assert len(notes) == int((frame["note"] != "").sum()) and missing == notes
+    assert notes[0] == f"report-indicators row 1, note: {frame.loc[0, 'note']!r}"
     page = datapage.page_tables(tables, "zh", FOLDER)[0]
     note = page["rows"][0]["cells"][[c["name"] for c in page["columns"]].index("note")]
-    assert note == {"text": "A note nobody has translated yet.", "lang": "en", "href": None}
+    assert note == {"text": frame.loc[0, "note"], "lang": "en", "href": None}

@@ -114,10 +114,12 @@ def test_conflicts_and_repeats_keep_both_statements():
     second = BY_ID["governance.social_work.township_stations.restated"]
     assert (first["value"], second["value"]) == ("78", "99")
     assert "99" in first["note"] and "78" in second["note"]
+    assert "99" in first["note_zh"] and "78" in second["note_zh"]            # and so does the Chinese
     for base in ["governance.social_work.funding", "governance.social_work.services",
                  "governance.village_rules.household_threshold"]:
         assert BY_ID[base]["value"] == BY_ID[base + ".restated"]["value"]
         assert BY_ID[base]["note"] and BY_ID[base + ".restated"]["note"]
+        assert BY_ID[base]["note_zh"] and BY_ID[base + ".restated"]["note_zh"]
 
 
 def test_persons_are_recorded_as_ren():
@@ -155,3 +157,49 @@ def test_the_threshold_is_a_criterion_without_a_period():
     """推动50户以上自然村…: a criterion, not a total since 2022 (its paragraph names no period)."""
     for key in ["governance.village_rules.household_threshold", "governance.village_rules.household_threshold.restated"]:
         assert (BY_ID[key]["period"], BY_ID[key]["period_type"]) == ("", "unstated")
+
+
+# ---------------------------------------------------------------- the Chinese notes (note_zh)
+
+with open(DATA_DIR / "reference" / "reference-figures.csv", encoding="utf-8", newline="") as _f:
+    REFERENCE_ROWS = list(csv.DictReader(_f))
+NOTES = [(row["indicator_id"], row["quote"], row["note"], row["note_zh"]) for row in ROWS] + \
+        [(row["figure_id"], "", row["note"], row["note_zh"]) for row in REFERENCE_ROWS]
+_QUOTED = re.compile("“([^“”]*)”")
+
+# A number the English note gives as a gloss of Chinese words that the Chinese note writes in
+# characters: 六一 (1 June), 突破亿元 (100 million yuan), “十四五” (the 14th plan).
+GLOSSES = {("child_welfare.childrens_day.funds_raised", "1"), ("social_affairs.lottery.sales", "100"),
+           ("target.nursing_bed_share.2020", "14")}
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers of a text, as the report prints them: 13,372 and 13372 are one number, so are
+    2023-03-25 and 2023年3月25日 (03 is 3), and 66.65 % and 66.65%."""
+    text = re.sub(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))", "", text)
+    return {n if "." in n else str(int(n)) for n in re.findall(r"[0-9]+(?:\.[0-9]+)?", text)}
+
+
+def test_the_number_reader_reads_both_forms():
+    assert numbers("8,913 / 13,372 = 66.65 %; 2023-03-25") == numbers("8913/13372=66.65%；2023年3月25日")
+    assert numbers("1,653 villages") == {"1653"} and numbers("78 + 4") == {"78", "4"}
+
+
+@pytest.mark.parametrize("ident,quote,note,note_zh", NOTES, ids=[n[0] for n in NOTES])
+def test_a_chinese_note_states_no_number_its_english_one_does_not(ident, quote, note, note_zh):
+    """The Chinese note is no wider than the English: every number it states is in the English
+    note, in the row's quote, or inside a passage it quotes verbatim from the report."""
+    assert bool(note) == bool(note_zh)
+    quoted = {n for passage in _QUOTED.findall(note_zh) if passage in TEXT for n in numbers(passage)}
+    assert numbers(note_zh) - numbers(note) - numbers(quote) - quoted == set()
+    assert numbers(note) - numbers(note_zh) == {n for i, n in GLOSSES if i == ident}, "a number lost in Chinese"
+
+
+@pytest.mark.parametrize("ident,quote,note,note_zh", [n for n in NOTES if n[3]], ids=[n[0] for n in NOTES if n[3]])
+def test_a_chinese_note_quotes_the_report_in_chinese_quotation_marks(ident, quote, note, note_zh):
+    """The report's words appear in “…”, never in straight quotes, and what a note quotes with a
+    figure in it is the report's own text (or a form the English note also gives)."""
+    assert '"' not in note_zh and "'" not in note_zh
+    for passage in _QUOTED.findall(note_zh):
+        if re.search(r"[0-9]", passage) and re.search(r"[\u4e00-\u9fff]", passage):
+            assert passage in TEXT or passage.rstrip("…") in TEXT or passage in note or passage == "2022（推定）", passage

@@ -255,17 +255,19 @@ def test_since_is_read_from_the_paragraph_or_a_note(data_copy, capsys):
     _refused(data_copy, capsys, _line(data_copy, row + ","), "period_type",
              r"the period type is since, but neither the quote, its paragraph of the report nor the note "
              r"says 2022年以来 or 2022年起; a note must say where the period comes from")
-    _replace_row(data_copy, row, ",发布城乡志愿服务项目19397个,",
-                 ",发布城乡志愿服务项目19397个,\"The period is that of the section, which opens with \"\"2022年起\"\".\"")
+    _replace_row(data_copy, row, ",发布城乡志愿服务项目19397个,,",
+                 ",发布城乡志愿服务项目19397个,\"The period is that of the section, which opens with \"\"2022年起\"\".\","
+                 "时期即该部分的时期，该部分以“2022年起”开头。")
     _valid(data_copy)
 
 
 def test_since_in_the_same_paragraph_passes(data_copy):
     """The home-care figures follow 2022年以来 in their own paragraph: no note is needed."""
     _replace_row(data_copy, "eldercare.home_care.contracted_elders",
-                 "\"\"\"2022年以来\"\" (since 2022): a total up to the report, not calendar 2022.\"", "")
+                 "\"\"\"2022年以来\"\" (since 2022): a total up to the report, not calendar 2022.\","
+                 "“2022年以来”：截至报道时的累计数，并非2022年全年的数。", ",")
     row = next(r for r in ga.load_indicators(data_copy).itertuples() if r.indicator_id == "eldercare.home_care.contracted_elders")
-    assert row.note == "" and row.period_type == "since"
+    assert row.note == row.note_zh == "" and row.period_type == "since"
 
 
 # ---------------------------------------------------------------- unit labels are data

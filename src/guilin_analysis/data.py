@@ -16,7 +16,11 @@ occurs in the report; each value occurs in its quote; unit, qualifier and period
 what the quote prints beside the number, read with the words the property declares, see
 :mod:`guilin_analysis.provenance`) and ``x-unit-labels`` (every unit of a vocabulary and every
 unit used has its zh and en label; the bounds a label declares hold for the values in that
-unit, the field named by ``x-unit-of``). Beyond the schema: header names are unique and match
+unit, the field named by ``x-unit-of``), ``x-chinese-of`` (a field gives the Chinese of another
+text field of its table: a row fills both or neither, so a note cannot lose its Chinese),
+``x-enum-zh`` (the Chinese of every code of a field's vocabulary, and of nothing else) and
+``x-title-zh`` / ``x-description-zh`` (the Chinese of a resource's or a field's title and
+description, for the Chinese pages). Beyond the schema: header names are unique and match
 the declared fields, and every table has rows.
 
 A package received from elsewhere is untrusted, so before anything is opened every entry under
@@ -109,12 +113,14 @@ def _shown(path: Path) -> str:
 _TYPES = {"string", "number", "integer", "boolean", "date", "year"}
 _ORDERED = {"number", "integer", "date", "year"}            # types that take minimum/maximum
 _CONSTRAINTS = {"required", "unique", "enum", "pattern", "minimum", "maximum"}
+#: The Chinese of a title or description, for the Chinese pages (a resource's or a field's).
+_ZH_TEXT_KEYS = ("x-title-zh", "x-description-zh")
 _FIELD_KEYS = {"name", "type", "format", "title", "description", "example", "rdfType",
-               "constraints", "x-unit-labels", "x-unit-of"}
+               "constraints", "x-unit-labels", "x-unit-of", "x-chinese-of", "x-enum-zh", *_ZH_TEXT_KEYS}
 _NUMBER_KEYS = {"groupChar", "decimalChar", "bareNumber"}
 _SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "missingValues", "title", "description"}
 _RESOURCE_KEYS = {"name", "path", "profile", "title", "description", "homepage", "sources",
-                  "licenses", "format", "mediatype", "encoding", "schema", "x-provenance"}
+                  "licenses", "format", "mediatype", "encoding", "schema", "x-provenance", *_ZH_TEXT_KEYS}
 _PROVENANCE_KEYS = {"source_resource", "quote_field", "value_field", "unit_field", "qualifier_field",
                     "period_field", "period_type_field", "note_field", "unit_words", "qualifier_words", "rule"}
 #: What a table of figures (one with a value_field) must declare, so that no rule of provenance
@@ -286,6 +292,16 @@ def _field_faults(where: str, f, numeric: dict[str, bool]) -> list[str]:
                           f"not to a {kind} field")
         elif key in ("minimum", "maximum") and not _bound_ok(kind, value):
             faults.append(f"{at}: {value!r} is not a valid {kind}")
+    faults += _zh_text_faults(where, f)
+    if "x-enum-zh" in f:
+        faults += _enum_zh_faults(f"{where}.x-enum-zh", f["x-enum-zh"], cons.get("enum"))
+    if "x-chinese-of" in f:
+        twin = f["x-chinese-of"]
+        if kind != "string":
+            faults.append(f"{where}.x-chinese-of: only a string field holds the Chinese of another, not a {kind} field")
+        if not isinstance(twin, str) or twin not in numeric or twin == f.get("name") or numeric[twin]:
+            faults.append(f"{where}.x-chinese-of: {twin!r} is not another text field of this table; it must name "
+                          "the field whose text this one gives in Chinese")
     if "x-unit-labels" in f:
         faults += _unit_label_faults(f"{where}.x-unit-labels", f["x-unit-labels"], set(numeric))
     if "x-unit-of" in f and not (isinstance(f["x-unit-of"], str) and numeric.get(f["x-unit-of"])):
@@ -304,6 +320,26 @@ def _field_faults(where: str, f, numeric: dict[str, bool]) -> list[str]:
         faults.append(f"{where}.x-unit-labels: the unit labels declare bounds, so the field needs x-unit-of "
                       "naming the number field they bound; without it the bounds would pass unchecked")
     return faults
+
+
+def _zh_text_faults(where: str, node: dict) -> list[str]:
+    """A Chinese title or description (``x-title-zh``, ``x-description-zh``) is non-empty text."""
+    return [f"{where}.{key}: it must be the Chinese {key[2:-3]}, a non-empty text" for key in _ZH_TEXT_KEYS
+            if key in node and not (isinstance(node[key], str) and node[key].strip())]
+
+
+def _enum_zh_faults(where: str, labels, enum) -> list[str]:
+    """``x-enum-zh`` gives the Chinese of every code of the field's vocabulary, and of nothing else."""
+    if not isinstance(enum, list):
+        return [f"{where}: it gives the Chinese of a vocabulary, and the field declares none (constraints.enum)"]
+    if not isinstance(labels, dict):
+        return [f"{where}: it must map each code of the vocabulary to its Chinese, e.g. {{\"exact\": \"确数\"}}"]
+    faults = [f"{where}.{code}: {code!r} is not a code of the field's vocabulary (constraints.enum)"
+              for code in labels if code not in enum]
+    faults += [f"{where}: the code {code!r} of the vocabulary has no Chinese; every code needs one"
+               for code in enum if not isinstance(code, str) or code not in labels]
+    return faults + [f"{where}.{code}: the Chinese must be a non-empty text" for code, text in labels.items()
+                     if code in enum and not (isinstance(text, str) and text.strip())]
 
 
 def _unit_label_faults(where: str, labels, names: set[str]) -> list[str]:
@@ -358,6 +394,12 @@ def _schema_faults(where: str, schema, resources: dict[str, dict]) -> list[str]:
         if isinstance(name, str) and name in seen:
             faults.append(f"{where}.fields[{j}].name: the field {name!r} is declared twice")
         seen.add(name if isinstance(name, str) else None)
+    translated: dict[str, int] = {}
+    for j, f in enumerate(fields):
+        twin = f.get("x-chinese-of") if isinstance(f, dict) else None
+        if isinstance(twin, str) and translated.setdefault(twin, j) != j:
+            faults.append(f"{where}.fields[{j}].x-chinese-of: fields[{translated[twin]}] already gives the "
+                          f"Chinese of {twin!r}; a field has one Chinese twin")
     if "primaryKey" in schema:
         key = _names(schema["primaryKey"])
         if key is None:
@@ -437,6 +479,7 @@ def _descriptor_faults(descriptor) -> list[str]:
         if "$schema" in res:
             faults.append(_profile_fault(f"{where}.$schema", res["$schema"], set()))
         faults += [_refused(where, key) for key in res if key not in _RESOURCE_KEYS | {"$schema"}]
+        faults += _zh_text_faults(where, res)
         if str(res.get("encoding", "utf-8")).lower().replace("-", "") != "utf8":
             faults.append(f"{where}.encoding: only utf-8 is supported, not {res['encoding']!r}")
     for i, res in enumerate(resources):
@@ -932,6 +975,7 @@ def _check_table(root: Path, res: dict, descriptor: dict) -> _Table:
                       re.compile(cons["pattern"], re.ASCII) if "pattern" in cons else None,
                       f.get("x-unit-labels"), _CONTROL if free else _CONTROL_OR_BREAK))
     bounded = [(f["name"], f["x-unit-of"], f["x-unit-labels"]) for f in fields if "x-unit-of" in f]
+    twins = [(header.index(f["x-chinese-of"]), header.index(f["name"])) for f in fields if "x-chinese-of" in f]
     columns: dict[str, list] = {name: [] for name in header}
     seen: dict[str, dict] = {}
     for line, row in rows:
@@ -992,6 +1036,15 @@ def _check_table(root: Path, res: dict, descriptor: dict) -> _Table:
                 first = seen.setdefault(name, {}).setdefault(value, line)
                 if first != line:
                     problems.append(Problem(file, line, name, f"{cell!r} is a duplicate of line {first}"))
+        for original, chinese in twins:          # a text and its Chinese: both or neither
+            o, c = header[original], header[chinese]
+            filled = bool(row[original].strip()), bool(row[chinese].strip())
+            if filled == (True, False):
+                problems.append(Problem(file, line, c, f"the row has a {o} but no {c}; write the Chinese of the {o} "
+                                                       f"in {c} (datapackage.json declares {c} the Chinese of {o})"))
+            elif filled == (False, True):
+                problems.append(Problem(file, line, o, f"the row has a {c} but no {o}; a {c} gives the Chinese of "
+                                                       f"a {o}, so write that {o} or empty both"))
         for unit_field, value_field, labels in bounded:
             unit, value = values.get(unit_field), values.get(value_field)
             label = labels.get(unit)

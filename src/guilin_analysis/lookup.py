@@ -482,7 +482,7 @@ class Facts:
             rows += [(label("figure", lang), figure, None),
                      (label("period", lang), str(row["period"]), None),
                      (label("source", lang), str(row["source_zh" if lang == "zh" else "source"]), None),
-                     (label("note", lang), str(row["note"]), None)]
+                     (label("note", lang), str(row["note_zh" if lang == "zh" else "note"]), None)]
         else:
             figure = format_number(self.counts[item_id])
             if item_id in self.overrides:
@@ -494,8 +494,8 @@ class Facts:
         return self.conflict(indicator_id) if indicator_id in self.table.index else None
 
     def search(self, text: str) -> "pd.DataFrame":
-        """The ids whose id, Chinese or English name, quote, note (a metric's caveats and formula, a
-        reference figure's definition) contain ``text`` (case-insensitive), one row each: ``id``,
+        """The ids whose id, Chinese or English name, quote, note in either language (a metric's
+        caveats and formula, a reference figure's definition) contain ``text`` (case-insensitive), one row each: ``id``,
         ``kind``, ``name_zh``, ``name_en``, ``value`` (as printed; a metric as computed), ``unit``
         and ``found_in`` (the fields that matched)."""
         import pandas as pd
@@ -503,9 +503,10 @@ class Facts:
         if not isinstance(text, str) or not text.strip():
             raise ValueError(f"search takes a word or part of an id, such as '志愿' or 'beds', not {text!r}")
         wanted = text.strip().casefold()
-        fields = {"indicator": (self.table, ["name_zh", "name_en", "quote", "note"]),
+        fields = {"indicator": (self.table, ["name_zh", "name_en", "quote", "note", "note_zh"]),
                   "metric": (self.metrics, ["name_zh", "name_en", "formula", "caveat_zh", "caveat_en"]),
-                  "reference": (self.reference, ["name_zh", "name_en", "definition", "note"])}
+                  "reference": (self.reference, ["name_zh", "name_en", "definition", "definition_zh", "note",
+                                                 "note_zh"])}
         rows = []
         for kind, (frame, columns) in fields.items():
             for item_id, row in frame.iterrows():

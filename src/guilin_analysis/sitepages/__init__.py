@@ -100,7 +100,7 @@ def site_files(chrome, built_at: str, data_dir: Path, notebooks_dir: Path,
     context = source.source_context(lang, data_dir, used_on, nav_label)
     files[SOURCE_PAGE] = source_html(chrome, built_at, context).encode("utf-8")
     files[DATA_PAGE] = data_html(chrome, built_at, datapage.page_tables(tables, lang, DOWNLOADS),
-                                 datapage.column_sheet(columns, lang)).encode("utf-8")
+                                 datapage.column_sheet(columns, lang, tables)).encode("utf-8")
     return files
 
 

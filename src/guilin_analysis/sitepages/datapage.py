@@ -3,15 +3,19 @@
 In: the tables of :mod:`.downloads`. Out: :func:`page_tables` and :func:`column_sheet`, plain
 dicts for ``templates/data.html.j2``. The page shows the data as shipped, with
 
-- headings, captions and descriptions in the page's language (:mod:`.zh` where the
-  descriptor has only English); the other language's twin of a bilingual column (``name_en``
-  beside ``name_zh``, ``source`` beside ``source_zh``) is left to the downloads and the
-  caption says so;
-- on the Chinese page, the notes, definitions, citations and codes that the data writes in
-  English, in Chinese (:data:`TRANSLATED`); a text with no translation shows in English,
-  marked ``lang="en"``;
+- headings, captions and descriptions in the page's language: on the Chinese page the
+  descriptor's ``x-title-zh`` and ``x-description-zh`` (a table the code computes takes its
+  chrome from :data:`.zh.COMPUTED` and the fields of the resource it is computed from);
+- of a text and its twin in the other language (``note`` and ``note_zh``, declared with
+  ``x-chinese-of``; ``name_en`` beside ``name_zh``), the page's own; the other is left to the
+  downloads and the caption says so. The Chinese page therefore reads every note, definition and
+  citation from the data's Chinese column, never from a translation kept in code;
+- a code of a vocabulary in Chinese on the Chinese page (``x-enum-zh``; sections and audit
+  statuses from :mod:`guilin_analysis.labels`);
 - every cell in another language than the page marked with its ``lang``; ids breakable at
   their dots.
+
+:func:`untranslated` lists whatever the Chinese page would still show in English.
 """
 from __future__ import annotations
 
@@ -19,20 +23,23 @@ from markupsafe import Markup, escape
 
 from ..labels import LABELS, label
 from .names import SOURCE_PAGE
-from .zh import HEADERS, TYPES, zh_text
+from .zh import COMPUTED, TYPES
 
-#: Columns whose English the Chinese page shows in Chinese.
-TRANSLATED = {"note", "definition", "source", "kind", "period_type", "qualifier"}
+#: Columns the data writes in English (besides every ``*_en`` column and every text a field
+#: declares itself the Chinese of): without a Chinese twin the Chinese page marks them English.
+ENGLISH = {"note", "definition", "source"}
+#: English by design: the project's translation of the report, whose Chinese is the report itself.
+TRANSLATION = {"text_en"}
 #: Columns of codes that have a label of their own.
 CODES = {"section": "{}", "status": "audit_{}"}
 #: Columns that hold ids (breakable at their dots).
 ID_COLUMNS = {"indicator_id", "metric_id", "figure_id", "check_id", "gap_id", "indicator_ids", "inputs",
               "formula", "ratio", "code", "county_code"}
-#: Columns of Chinese text on the English page.
-CHINESE = {"name_zh", "quote", "anchor", "name", "unit", "caveat_zh", "note_zh", "explanation_zh", "source_zh"}
+#: Columns of Chinese text on the English page (besides every ``*_zh`` column).
+CHINESE = {"quote", "anchor", "name", "unit"}
 #: Columns of long text, given room to wrap.
-WIDE = {"quote", "note", "definition", "caveat_zh", "caveat_en", "explanation_zh", "explanation_en", "source",
-        "source_zh", "note_zh", "note_en", "description"}
+WIDE = {"quote", "note", "note_zh", "definition", "definition_zh", "caveat_zh", "caveat_en", "explanation_zh",
+        "explanation_en", "source", "source_zh", "note_en", "description"}
 #: Columns of short words: never one character per line (the audit's status, a unit, a period).
 NOWRAP = {"status", "value", "unit", "period", "type"}
 #: Columns of names, given room for a few words per line.
@@ -41,15 +48,38 @@ ROW_ANCHORS = {"report-indicators": "row-", "derived-metrics": "metric-", "refer
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 
 
-def shown_columns(columns: list[str], lang: str) -> list[str]:
+def table_fields(tables) -> dict[str, dict[str, dict]]:
+    """Table name -> column -> its field in the descriptor. A table the code computes carries
+    the fields of the resource it is computed from (:data:`.zh.COMPUTED`)."""
+    fields = {t.name: {f["name"]: f for f in t.resource.get("schema", {}).get("fields", [])} for t in tables}
+    for name, spec in COMPUTED.items():
+        if name in fields and spec.get("fields_of") in fields:
+            fields[name] = {**fields[spec["fields_of"]], **fields[name]}
+    return fields
+
+
+def twins(fields: dict[str, dict]) -> dict[str, str]:
+    """Original column -> the column that gives it in Chinese (``x-chinese-of``)."""
+    return {f["x-chinese-of"]: name for name, f in fields.items() if isinstance(f.get("x-chinese-of"), str)}
+
+
+def shown_columns(columns: list[str], lang: str, chinese_of: dict[str, str] | None = None) -> list[str]:
     """The columns a page of ``lang`` shows: not the other language's twin of a bilingual
-    column (``name_en`` beside ``name_zh``, ``source`` beside ``source_zh``, ``unit_en`` beside
-    ``unit`` on the Chinese page); the downloads keep every column."""
-    present = set(columns)
+    column (``name_en`` beside ``name_zh``, ``note`` beside ``note_zh``, ``source`` beside
+    ``source_zh``, ``unit_en`` beside ``unit`` on the Chinese page; ``chinese_of`` maps each
+    original to its declared Chinese twin); the downloads keep every column."""
+    present, chinese_of = set(columns), chinese_of or {}
+    declared = {zh for original, zh in chinese_of.items() if original in present}
     if lang == "zh":
         return [c for c in columns if not (c.endswith("_en") and (c[:-3] + "_zh" in present or c[:-3] in present))
-                and not (c + "_zh" in present)]
-    return [c for c in columns if not (c.endswith("_zh") and (c[:-3] + "_en" in present or c[:-3] in present))]
+                and not (c + "_zh" in present) and chinese_of.get(c) not in present]
+    return [c for c in columns if not (c.endswith("_zh") and (c[:-3] + "_en" in present or c[:-3] in present))
+            and c not in declared]
+
+
+def english(column: str, chinese_of: dict[str, str]) -> bool:
+    """Whether the data writes ``column`` in English."""
+    return column.endswith("_en") or column in ENGLISH or column in chinese_of
 
 
 def breakable(text: str) -> Markup:
@@ -57,27 +87,36 @@ def breakable(text: str) -> Markup:
     return Markup(".<wbr>").join(escape(part) for part in str(text).split("."))
 
 
-def header(column: str, title: str, lang: str) -> dict:
-    text = HEADERS.get(column, title or column) if lang == "zh" else (title or column)
-    return {"name": column, "text": text, "code": column if text != column else ""}
+def header(column: str, field: dict, computed: dict, lang: str) -> dict:
+    """A column heading: its title in the page's language, and the column's own name beside it
+    (``lang`` is ``"en"`` when the Chinese page has no Chinese heading for it)."""
+    title = field.get("title", "")
+    if lang == "zh":
+        chinese = field.get("x-title-zh") or computed.get("columns", {}).get(column)
+        text, heading_lang = chinese or title or column, None if chinese else "en"
+    else:
+        text, heading_lang = title or column, None
+    return {"name": column, "text": text, "code": column if text != column else "", "lang": heading_lang}
 
 
-def cell(table: str, column: str, value: str, lang: str) -> dict:
+def cell(table: str, column: str, value: str, lang: str, field: dict | None = None, computed: dict | None = None,
+         chinese_of: dict[str, str] | None = None) -> dict:
     """One cell as the page shows it: ``{"text", "lang", "href"}``."""
+    field, computed, chinese_of = field or {}, computed or {}, chinese_of or {}
     text, cell_lang, href = str(value), None, None
+    codes = field.get("x-enum-zh") or computed.get("codes", {}).get(column)
     if column in CODES and value:
         key = CODES[column].format(value)
         if lang == "zh" and key in LABELS:
             text = label(key, lang)
-    elif lang == "zh" and column in TRANSLATED and value:
-        translated = zh_text(value)
-        if translated is None:
-            cell_lang = "en"
+    elif lang == "zh" and codes is not None and value:
+        if value in codes:
+            text = codes[value]
         else:
-            text = translated
-    elif lang == "zh" and column.endswith("_en"):
+            cell_lang = "en"
+    elif lang == "zh" and value and english(column, chinese_of):
         cell_lang = "en"
-    elif lang == "en" and column in CHINESE and value:
+    elif lang == "en" and value and (column in CHINESE or column.endswith("_zh") or "x-chinese-of" in field):
         cell_lang = "zh-CN"
     if table == "report-indicators" and column == "indicator_id":
         href = f"{SOURCE_PAGE}#{value}"
@@ -87,26 +126,29 @@ def cell(table: str, column: str, value: str, lang: str) -> dict:
 def page_tables(tables, lang: str, folder: str) -> list[dict]:
     """Every table for the template: name, title, description, csv, columns, rows, hidden columns."""
     out = []
+    all_fields = table_fields(tables)
     for table in tables:
         columns = [str(c) for c in table.frame.columns]
-        shown = shown_columns(columns, lang)
-        fields = {f["name"]: f for f in table.resource.get("schema", {}).get("fields", [])}
-        title, description = table.title, table.description
+        fields, computed = all_fields.get(table.name, {}), COMPUTED.get(table.name, {})
+        chinese_of = twins(fields)
+        shown = shown_columns(columns, lang, chinese_of)
+        title, description, title_lang = table.title, table.description, None
         if lang == "zh":
-            title = zh_text(title) or title
-            description = (zh_text(description) or description) if description else ""
+            title = table.resource.get("x-title-zh") or computed.get("title") or table.title
+            title_lang = "en" if title == table.title else None
+            description = (table.resource.get("x-description-zh") or description) if description else ""
         anchor = ROW_ANCHORS.get(table.name)
         index = [columns.index(c) for c in shown]
         rows = []
         for values in table.frame.itertuples(index=False):
             values = ["" if v is None else str(v) for v in values]
             rows.append({"id": f"{anchor}{values[0]}" if anchor else None,
-                         "cells": [cell(table.name, columns[i], values[i], lang) for i in index]})
+                         "cells": [cell(table.name, columns[i], values[i], lang, fields.get(columns[i]), computed,
+                                        chinese_of) for i in index]})
         out.append({
-            "name": table.name, "title": title, "description": description,
-            "title_lang": None if lang == "en" or title != table.title else "en",
+            "name": table.name, "title": title, "description": description, "title_lang": title_lang,
             "csv": f"{folder}/{table.name}.csv",
-            "columns": [{**header(c, fields.get(c, {}).get("title", ""), lang),
+            "columns": [{**header(c, fields.get(c, {}), computed, lang),
                          "numeric": c in table.numeric,
                          "cls": " ".join(k for k, on in (("num", c in table.numeric), ("wide", c in WIDE),
                                                          ("nowrap", c in NOWRAP), ("name", c in NAMES), ("ids", c in ID_COLUMNS)) if on)}
@@ -116,17 +158,20 @@ def page_tables(tables, lang: str, folder: str) -> list[dict]:
     return out
 
 
-def column_sheet(columns: list[dict], lang: str) -> list[dict]:
-    """The column descriptions (the workbook's ``columns`` sheet) for the page."""
+def column_sheet(columns: list[dict], lang: str, tables=()) -> list[dict]:
+    """The column descriptions (the workbook's ``columns`` sheet) for the page; on the Chinese
+    page their Chinese from the fields of ``tables`` (``x-title-zh``, ``x-description-zh``)."""
+    fields = table_fields(tables)
     rows = []
     for c in columns:
         title, description = c["title"], c["description"]
         if lang == "zh":
-            title = HEADERS.get(c["column"]) or zh_text(title) or title
-            translated = zh_text(description) if description else ""
+            f, computed = fields.get(c["table"], {}).get(c["column"], {}), COMPUTED.get(c["table"], {})
+            title = f.get("x-title-zh") or computed.get("columns", {}).get(c["column"]) or title
+            translated = f.get("x-description-zh") if description else ""
             rows.append({"table": c["table"], "column": c["column"], "type": TYPES.get(c["type"], c["type"]),
-                         "title": title, "description": translated if translated is not None else description,
-                         "lang": "en" if translated is None else None})
+                         "title": title, "description": translated or description,
+                         "lang": "en" if description and not translated else None})
         else:
             rows.append({"table": c["table"], "column": c["column"], "type": c["type"], "title": title,
                          "description": description, "lang": None})
@@ -134,21 +179,20 @@ def column_sheet(columns: list[dict], lang: str) -> list[dict]:
 
 
 def untranslated(tables, columns: list[dict]) -> list[str]:
-    """Every English text of the data that the Chinese page would show in English."""
+    """Every English text of the data that the Chinese page would show in English (the
+    project's English translation of the report aside: :data:`TRANSLATION`)."""
     missing = []
-    for table in tables:
-        page = page_tables([table], "zh", "downloads")[0]
+    for table, page in zip(tables, page_tables(tables, "zh", "downloads")):
         if page["title_lang"]:
             missing.append(f"{table.name}: title {table.title!r}")
-        if table.description and zh_text(table.description) is None:
+        if table.description and page["description"] == table.description:
             missing.append(f"{table.name}: description {table.description!r}")
         for n, row in enumerate(page["rows"], 1):
             for column, c in zip(page["columns"], row["cells"]):
-                if c["lang"] == "en" and column["name"] in TRANSLATED:
-                    missing.append(f"{table.name} row {n}, {column['name']}: {c['text']!r}")
-        for column in page["columns"]:
-            if column["name"] not in HEADERS:
-                missing.append(f"{table.name}: column {column['name']!r} has no Chinese heading")
+                if c["lang"] == "en" and column["name"] not in TRANSLATION:
+                    missing.append(f"{table.name} row {n}, {column['name']}: {str(c['text'])!r}")
+        missing += [f"{table.name}: column {column['name']!r} has no Chinese heading"
+                    for column in page["columns"] if column["lang"]]
     missing += [f"{c['table']}.{c['column']}: description {c['description']!r}"
-                for c in column_sheet(columns, "zh") if c["lang"] == "en"]
+                for c in column_sheet(columns, "zh", tables) if c["lang"] == "en"]
     return list(dict.fromkeys(missing))
