@@ -216,10 +216,11 @@ def test_the_nursing_share_chart_names_the_targets_years_and_the_lapsed_benchmar
     meta = next(o.metadata["guilin_report"] for o in cell.outputs if "guilin_report" in o.get("metadata", {}))
     names = {s["id"]: s["name"] for s in meta["series"]}
     assert "2025年" in names["target.nursing_bed_share.2025"]["zh"] and "2025" in names["target.nursing_bed_share.2025"]["en"]
-    assert "2020年，已过期" in names["target.nursing_bed_share.2020"]["zh"]
+    assert "2020年" in names["target.nursing_bed_share.2020"]["zh"] and "已过期" in names["target.nursing_bed_share.2020"]["zh"]
     assert "2020, lapsed" in names["target.nursing_bed_share.2020"]["en"]
-    assert "全部护理型床位" in names["target.nursing_bed_share.2020"]["zh"]        # its numerator is not the reading's
-    assert "分母相同的国家指标" not in meta["title"]["zh"] and "with its denominator" not in meta["title"]["en"]
+    # its numerator (all nursing-type beds) is not the reading's (those in institutions)
+    assert "分子不同" in names["target.nursing_bed_share.2020"]["zh"] and "another numerator" in names["target.nursing_bed_share.2020"]["en"]
+    assert "分母" not in meta["title"]["zh"] and "denominator" not in meta["title"]["en"]     # no claim of one definition
 
 
 def test_the_new_questions_are_answered():
