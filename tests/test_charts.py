@@ -152,6 +152,24 @@ def test_figure_bars_reads_values_names_and_labels_from_the_data(facts):
     assert ticks[0] == "Eldercare service beds (all kinds)"
 
 
+def _ticks(chart) -> list[str]:
+    """The value axis's tick labels as drawn."""
+    fig = chart.figure
+    fig.savefig(io.BytesIO(), format="png")
+    return [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
+
+
+def test_chinese_axes_print_numbers_as_the_report_does(facts):
+    """No thousands separator in Chinese (the report prints 32715张, 8913张): "35000", not "35,000"."""
+    zh, en = (_ticks(CHARTS["figure_bars"](facts, lang)) for lang in ("zh", "en"))
+    assert zh and not any("," in t for t in zh), zh
+    assert any(len(t) > 4 and t.isdigit() for t in zh), zh
+    assert any("," in t for t in en), en
+    assert charts.axis_formatter([3500], "zh")(3500) == "3500" and charts.axis_formatter([3500], "en")(3500) == "3,500"
+    small = charts.bars(["a", "b"], [12, 55], ["12", "55"], "zh", title="t")        # below 1000: as matplotlib writes it
+    assert not any("," in t for t in _ticks(small))
+
+
 def _widths(fig):
     return [round(p.get_width(), 2) for p in fig.axes[0].patches]
 

@@ -7,8 +7,8 @@ import re
 import pytest
 
 import guilin_analysis as ga
-from guilin_analysis.consistency import (COLUMNS, STATUSES, printed_interval, printed_matches, repeated_passages,
-                                         rounds_to)
+from guilin_analysis.consistency import (COLUMNS, STATUSES, near_repeats, printed_interval, printed_matches,
+                                         repeated_passages, rounds_to)
 from guilin_analysis.paths import PACKAGE_DIR
 
 from conftest import INDICATORS_CSV, rewrite
@@ -68,17 +68,23 @@ def test_repeated_figures_that_agree(checks):
         assert checks.loc[f"restated.{first}", "status"] == "consistent"
 
 
-def test_a_word_for_word_repeat_is_no_independent_agreement(checks):
-    # "推动50户以上自然村设立村规民约和居民公约。大力推广“一组两会”…" and later
-    # "推动50户以上自然村设立村规民约。大力推广“一组两会”…": the same passage printed twice
+def test_a_near_repeat_is_no_independent_agreement_and_that_is_an_inference(checks):
+    # "我市还推动50户以上自然村设立村规民约和居民公约。大力推广“一组两会”…模式。" and later
+    # "推动50户以上自然村设立村规民约。大力推广“一组两会”…模式，营造…良好局面。": each shorter
+    # sentence is contained in the longer one; not word for word
     row = checks.loc["restated.governance.village_rules.household_threshold"]
-    assert row["status"] == "unverifiable" and "word for word" in row["explanation_en"]
-    assert "confirms nothing" in row["explanation_en"] and "不是独立的印证" in row["explanation_zh"]
+    assert row["status"] == "unverifiable" and "word for word" not in row["explanation_en"].replace("not word for word", "")
+    assert "nearly repeats" in row["explanation_en"] and "an inference" in row["explanation_en"]
+    assert "adds \"我市还\" and \"和居民公约\"" in row["explanation_en"]
+    assert "并非逐字相同" in row["explanation_zh"] and "这是推断" in row["explanation_zh"] and "逐字重复" not in row["explanation_zh"]
     passages = checks.loc["repeated_passages"]
     assert passages["status"] == "ambiguous"
-    assert "推动50户以上自然村设立村规民约" in passages["explanation_zh"]
-    assert "大力推广‘一组两会’、网格化管理、村（社区）级协商议事等创新基层治理模式" in passages["explanation_zh"]
-    assert "两段文字" in passages["explanation_zh"] and "2 passages" in passages["explanation_en"]
+    zh, en = passages["explanation_zh"], passages["explanation_en"]
+    assert "“推动50户以上自然村设立村规民约”，前文那一句多出“我市还”“和居民公约”" in zh
+    assert "“大力推广‘一组两会’、网格化管理、村（社区）级协商议事等创新基层治理模式”，后文那一句多出“营造基层治理共建共治的良好局面”" in zh
+    assert "两句话" in zh and "段" not in zh and "两处并非逐字相同" in zh and "推断" in zh
+    assert en.startswith("Two sentences of the report come back elsewhere, the shorter contained in the longer")
+    assert "not word for word the same" in en and "an inference" in en and "passage" not in en
 
 
 def test_repeated_passages_are_found_by_rule():
@@ -89,16 +95,37 @@ def test_repeated_passages_are_found_by_rule():
     assert repeated_passages("投入资金九百万元，建成乡镇（街道）社工站七十八个。万元，建成乡镇（街道）社工站七十八个，村站四个。") == []
 
 
+def test_a_near_repeat_says_what_the_longer_sentence_adds_and_where():
+    text = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳。另一句。又说甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳，午未。"
+    (repeat,) = near_repeats(text)
+    assert (repeat.before, repeat.after, repeat.longer_first, repeat.verbatim) == ("又说", "午未", False, False)
+    (same,) = near_repeats("甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳。另一句。甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳。")
+    assert same.verbatim and same.added == []
+
+
+def test_a_verbatim_repeat_is_called_so(data_copy):
+    """Make the second passage the first one word for word (in a copy): the explanation says so."""
+    old, new = "推动50户以上自然村设立村规民约。大力推广", "我市还推动50户以上自然村设立村规民约和居民公约。大力推广"
+    rewrite(data_copy / "source" / "guilin-civil-affairs-report.zh.txt", lambda t: t.replace(old, new))
+    rewrite(data_copy / "source" / "guilin-civil-affairs-report.zh.txt",
+            lambda t: t.replace("等创新基层治理模式，营造基层治理共建共治的良好局面。", "等创新基层治理模式。"))
+    rewrite(data_copy / INDICATORS_CSV, lambda t: t.replace(",推动50户以上自然村设立村规民约。,", ",推动50户以上自然村设立村规民约和居民公约,"))
+    checks = ga.audit(data_copy).set_index("check_id")
+    assert "两处逐字相同" in checks.loc["repeated_passages", "explanation_zh"]
+    assert "word for word the same" in checks.loc["restated.governance.village_rules.household_threshold", "explanation_en"]
+
+
 def test_a_rewritten_second_passage_is_a_second_statement(data_copy):
-    """Take away the word-for-word repeat (in a copy of text and quote): the restatement agrees again."""
+    """Take away the near-repeat (in a copy of text and quote): the restatement agrees again."""
     old, new = "推动50户以上自然村设立村规民约。大力推广", "各地推动50户以上的自然村都设立村规民约。大力推广"
     rewrite(data_copy / "source" / "guilin-civil-affairs-report.zh.txt", lambda t: t.replace(old, new))
     rewrite(data_copy / INDICATORS_CSV, lambda t: t.replace(",推动50户以上自然村设立村规民约。,", ",推动50户以上的自然村都设立村规民约。,"))
     checks = ga.audit(data_copy).set_index("check_id")
     assert checks.loc["restated.governance.village_rules.household_threshold", "status"] == "consistent"
-    # the other sentence ("…“一组两会”…模式") still comes back word for word
+    # the other sentence ("…“一组两会”…模式") still comes back, within a longer one
     assert "推动50户以上自然村" not in checks.loc["repeated_passages", "explanation_zh"]
-    assert "一段文字" in checks.loc["repeated_passages", "explanation_zh"]
+    assert "一句话" in checks.loc["repeated_passages", "explanation_zh"]
+    assert checks.loc["repeated_passages", "explanation_en"].startswith("One sentence of the report comes back")
 
 
 def test_nursing_share_is_truncated_and_that_is_no_contradiction(checks):

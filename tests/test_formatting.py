@@ -70,10 +70,22 @@ def test_periods_say_no_more_than_the_text(period_type, period, zh, en):
 
 
 def test_an_inferred_year_reads_as_inferred():
-    assert period_text("stock", "2022", "zh", inferred=True) == "2022（推定）"
+    # a year in Chinese keeps its 年: 2022年（推定）, never a bare 2022（推定）
+    assert period_text("stock", "2022", "zh", inferred=True) == "2022年（推定）"
     assert period_text("year", "2022", "en", inferred=True) == "2022 (inferred)"
-    assert period_text("change", "2022 vs 2021", "zh", inferred=True) == "2022（推定）较2021年"
+    assert period_text("change", "2022 vs 2021", "zh", inferred=True) == "2022年（推定）较2021年"
     assert period_text("change", "2022 vs 2021", "en", inferred=True) == "2022 (inferred) on 2021"
+    assert period_text("since", "2022", "zh", inferred=True) == "2022年以来（推定）"
+    assert period_text("since", "2022", "en", inferred=True) == "since 2022 (inferred)"
+
+
+def test_the_inferred_years_are_marked_one_by_one():
+    """Facts passes the years it infers: only those read as inferred."""
+    assert period_text("change", "2022 vs 2021", "zh", inferred=["2022"]) == "2022年（推定）较2021年"
+    assert period_text("change", "2022 vs 2021", "zh", inferred=["2021"]) == "2022年较2021年（推定）"
+    assert period_text("change", "2022 vs 2021", "en", inferred=["2022", "2021"]) == "2022 (inferred) on 2021 (inferred)"
+    assert period_text("year", "2022", "zh", inferred=[]) == "2022年"
+    assert period_text("year", "2022", "en", inferred=("2023",)) == "2022"
 
 
 def test_escaping_makes_markup_inert():

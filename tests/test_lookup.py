@@ -51,19 +51,45 @@ def test_periods_say_what_the_quotes_say(facts):
 
 def test_a_year_the_analysis_infers_reads_as_inferred(facts):
     # the eldercare section opens mid-sentence ("…凡、极为不易的一年"): its year is inferred
-    assert facts.period("eldercare.beds.total", "zh") == "2022（推定）"
+    assert facts.period("eldercare.beds.total", "zh") == "2022年（推定）"
     assert facts.period("eldercare.beds.total", "en") == "2022 (inferred)"
-    assert facts.period("eldercare.beds.total_growth", "zh") == "2022（推定）较2021年"
+    assert facts.period("eldercare.beds.total_growth", "zh") == "2022年（推定）较2021年"
     assert facts.period("eldercare.home_care.contracted_elders", "en") == "since 2022"      # printed: 2022年以来
+    # "志愿服务总时长较2021年分别增长42.34%、37.93%": the report never prints the later year
+    assert facts.period("volunteering.growth.first", "zh") == "2022年（推定）较2021年"
+    assert facts.period("volunteering.growth.second", "en") == "2022 (inferred) on 2021"
+    assert facts.period("social_affairs.lottery.sales", "zh") == "2022年"          # "桂林福利彩票2022年销售额"
+    # "全年" in a paragraph that prints only "2022年以来": the start of a span is not the year
+    assert facts.period("eldercare.workforce.caregivers_trained", "en") == "2022 (inferred)"
     entries, _ = key_figure_entries(facts, ["eldercare.beds.total", "governance.social_work.township_stations"])
     rows = {r["id"]: r for r in entries}
-    assert rows["eldercare.beds.total"]["period"] == {"zh": "2022（推定）", "en": "2022 (inferred)"}
+    assert rows["eldercare.beds.total"]["period"] == {"zh": "2022年（推定）", "en": "2022 (inferred)"}
     assert rows["governance.social_work.township_stations"]["value"]["zh"] == "78个（另一处称99个）"
 
 
-def test_the_inferred_years_follow_the_text_gaps(data_copy):
+def test_which_years_are_inferred_is_derived_from_the_text_not_listed(data_copy):
+    """No list decides it: a year the quote or its paragraph prints is the report's, any other the
+    analysis's inference. The text gaps, which list the figures a gap puts in doubt, do not."""
     rewrite(data_copy / "source" / "text-gaps.csv", lambda t: t.replace("eldercare.beds.total, ", ""))
-    assert Facts(data_copy).period("eldercare.beds.total", "en") == "2022"
+    assert Facts(data_copy).period("eldercare.beds.total", "en") == "2022 (inferred)"   # still not printed
+    # the report, edited in the copy, prints the year in the beds' paragraph: the year is the report's
+    rewrite(data_copy / "source" / "guilin-civil-affairs-report.zh.txt",
+            lambda t: t.replace("民政部门积极应对人口老龄化", "2022年，民政部门积极应对人口老龄化", 1))
+    facts = Facts(data_copy)
+    assert facts.period("eldercare.beds.total", "zh") == "2022年" and "eldercare.beds.total" not in facts.inferred
+    assert facts.period("eldercare.beds.total_growth", "en") == "2022 on 2021"           # the same paragraph
+    assert facts.period("eldercare.workforce.caregivers_trained", "en") == "2022 (inferred)"   # another paragraph
+    # a since-type "2022年以来" does not print the year of a one-year figure, and a 2023 nobody prints is inferred
+    rewrite(data_copy / INDICATORS_CSV, lambda t: t.replace(",2022,year,exact,全年培训", ",2023,year,exact,全年培训"))
+    assert Facts(data_copy).inferred_years["eldercare.workforce.caregivers_trained"] == ["2023"]
+
+
+def test_the_volunteering_rates_are_inferred_until_the_report_prints_the_year(data_copy):
+    rewrite(data_copy / "source" / "guilin-civil-affairs-report.zh.txt",
+            lambda t: t.replace("通过提升志愿服务质效", "2022年，通过提升志愿服务质效", 1))
+    facts = Facts(data_copy)
+    assert facts.period("volunteering.growth.first", "zh") == "2022年较2021年"
+    assert "volunteering.growth.first" not in facts.inferred
 
 
 def test_a_conflict_is_never_shown_one_sided(facts):
@@ -348,8 +374,20 @@ def test_show_marks_a_scenario_and_a_conflict(facts):
     assert "<strong>8913</strong>" in scenario.show("eldercare.beds.nursing")._repr_html_()   # the quote as printed
     first = facts.show("governance.social_work.township_stations", "en")._repr_html_()
     second = facts.show("governance.social_work.township_stations.restated", "en")._repr_html_()
-    assert "Contradicted by another statement" in first and "99 stations" in first
-    assert "Contradicted by another statement" in second and "78 stations" in second
+    assert "Another statement differs (possibly in conflict)" in first and "99 stations" in first
+    assert "Another statement differs (possibly in conflict)" in second and "78 stations" in second
+    zh = facts.show("governance.social_work.township_stations", "zh")._repr_html_()
+    assert "另一处说法不同（可能矛盾）" in zh and "99个" in zh
+
+
+def test_the_words_for_two_differing_statements_never_assert_a_certain_conflict():
+    """78 and 99 differ, and lost text may reconcile them: the legend and tooltip say they differ
+    and may conflict, in both languages, never that one contradicts the other."""
+    for key in ("conflicts_with", "source_legend_conflict"):
+        zh, en = ga.label(key, "zh"), ga.label(key, "en")
+        assert "不同" in zh and "可能矛盾" in zh, zh
+        assert "differ" in en and "possibly in conflict" in en, en
+        assert "contradict" not in en.lower() and not zh.startswith("与另一处说法矛盾"), (zh, en)
 
 
 def test_show_views_metrics_references_and_counts(facts):

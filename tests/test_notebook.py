@@ -96,12 +96,12 @@ def test_key_figures_are_declared_once_with_their_periods(facts):
     assert not protocol.problems(meta) and meta["kind"] == "key_figures"
     beds, stations = meta["figures"]
     assert beds == {"id": "eldercare.beds.total", "name": {"zh": "养老服务床位总数", "en": "Eldercare service beds (all kinds)"},
-                    "value": {"zh": "32715张", "en": "32,715 beds"}, "period": {"zh": "2022（推定）", "en": "2022 (inferred)"},
+                    "value": {"zh": "32715张", "en": "32,715 beds"}, "period": {"zh": "2022年（推定）", "en": "2022 (inferred)"},
                     "href": "source.html#eldercare.beds.total"}
     assert stations["value"] == {"zh": "78个（另一处称99个）", "en": "78 stations (elsewhere: 99)"}   # never one side alone
-    assert stations["period"]["en"] == "at the time of the report"
+    assert stations["period"]["en"] == "period not stated"          # 建成…社工站78个: undated
     assert meta["ids"] == [*ids, "governance.social_work.township_stations.restated"]
-    assert "<td>78 stations (elsewhere: 99)</td>" in data["text/html"] and "at the time of the report" in data["text/plain"]
+    assert "<td>78 stations (elsewhere: 99)</td>" in data["text/html"] and "period not stated" in data["text/plain"]
     assert protocol.key_figures(_nb(_output(shown))) == meta["figures"]
 
 

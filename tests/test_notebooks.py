@@ -162,8 +162,65 @@ def test_the_78_stations_are_not_given_the_funds():
 
 def test_inferred_years_read_as_inferred():
     text = " ".join(f["zh"] + " " + f["en"] for f in _findings("01_eldercare"))
-    assert "2022（推定）" in text and "2022 (inferred)" in text
-    assert "2022（推定）" in _all_outputs("00_overview")            # the key figures and the table by period
+    assert "2022年（推定）" in text and "2022 (inferred)" in text
+    assert "2022年（推定）" in _all_outputs("00_overview")            # the key figures and the table by period
+    # "志愿服务总时长较2021年分别增长…": the later year is never printed
+    volunteering = _all_outputs("03_volunteering")               # the committed outputs are the Chinese run
+    assert "2022年（推定）较2021年" in volunteering and "2022年较2021年" not in volunteering
+
+
+def _every_text(path) -> str:
+    nb = _read(path)
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown") + "\n" + _all_outputs(path.stem) + "\n" + \
+        "\n".join(f["zh"] + "\n" + f["en"] for f in findings_of(path, key_only=False))
+
+
+_GAP_NOTE = pytest.mark.xfail(strict=True, reason="the eldercare gap's note_zh in data/source/text-gaps.csv still "
+                              "says 显示为“2022（推定）”: data/source/ belongs to the translation work; drop this mark "
+                              "when it reads 2022年（推定）")
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, marks=_GAP_NOTE) if p.stem == "05_data_audit" else p
+                                  for p in NOTEBOOKS], ids=lambda p: p.stem)
+def test_a_year_in_chinese_keeps_its_nian(path):
+    """2022年（推定）, never a bare 2022（推定）."""
+    text = _every_text(path)
+    assert not re.findall(r"\d{4}（推定）", text), re.findall(r".{8}\d{4}（推定）", text)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_sentence_asserts_what_the_report_leaves_open(path):
+    """Two counts that lost text may reconcile are two counts, not an inconsistency (前后不一); a
+    near-repeat is not word for word; no count of paragraphs is typed; 1263 counts villages and
+    communities, not committees; the 78 and 99 are undated."""
+    text = _every_text(path)
+    assert "前后不一" not in text and "逐字重复" not in text.replace("并非逐字重复", "")
+    assert "word for word" not in re.sub(r"(not|not necessarily|almost) word for word", "", text)
+    assert not re.search(r"(?<![同一])[两三四五六七八九十\d]段文字", text), re.findall(r".{6}[两三四五六七八九十\d]段文字", text)
+    assert not re.search(r"\b(two|three|four|five|six|\d+) paragraphs\b", text, re.I)
+    assert "women and children's work committees" not in text and "只给出委员会数" not in text
+    assert "by the time of the report" not in text
+
+
+def test_the_childrens_day_money_is_money_raised_not_aid():
+    """筹措60余万元，组织"六一"资助千名困境儿童大型公益活动: the sum and the event stand side by side."""
+    f = next(f for f in _findings("04_children_and_social_affairs") if "六一" in f["zh"])
+    assert "同一句" in f["zh"] and "不是每名儿童得到的资助" in f["zh"] and "若受助儿童确为" not in f["zh"]
+    assert "side by side" in f["en"] and "not aid" in f["en"] and "if the count is right" not in f["en"]
+    assert "to hold" not in f["en"] and "为举办" not in _every_text(NOTEBOOKS_DIR / "04_children_and_social_affairs.ipynb")
+
+
+def test_the_nursing_share_chart_names_the_targets_years_and_the_lapsed_benchmark():
+    nb = _read(NOTEBOOKS_DIR / "01_eldercare.ipynb")
+    cell = next(c for c in nb.cells if "readme-figure" in c.metadata.get("tags", []))
+    meta = next(o.metadata["guilin_report"] for o in cell.outputs if "guilin_report" in o.get("metadata", {}))
+    names = {s["id"]: s["name"] for s in meta["series"]}
+    assert "2025年" in names["target.nursing_bed_share.2025"]["zh"] and "2025" in names["target.nursing_bed_share.2025"]["en"]
+    assert "2020年" in names["target.nursing_bed_share.2020"]["zh"] and "已过期" in names["target.nursing_bed_share.2020"]["zh"]
+    assert "2020, lapsed" in names["target.nursing_bed_share.2020"]["en"]
+    # its numerator (all nursing-type beds) is not the reading's (those in institutions)
+    assert "分子不同" in names["target.nursing_bed_share.2020"]["zh"] and "another numerator" in names["target.nursing_bed_share.2020"]["en"]
+    assert "分母" not in meta["title"]["zh"] and "denominator" not in meta["title"]["en"]     # no claim of one definition
 
 
 def test_the_new_questions_are_answered():
@@ -175,7 +232,7 @@ def test_the_new_questions_are_answered():
     assert "households" in governance and "of the funds invested" in governance and "villages and communities" in governance
     assert "hypothesis" in _all_outputs("02_governance")
     overview = " ".join(f["en"] for f in _findings("00_overview"))
-    assert "By the kind of their period" in overview and "word for word" in overview
+    assert "By the kind of their period" in overview and "nearly repeats" in overview
 
 
 def test_chinese_output_reads_as_the_report_prints():

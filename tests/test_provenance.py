@@ -203,3 +203,29 @@ def test_a_chinese_note_quotes_the_report_in_chinese_quotation_marks(ident, quot
     for passage in _QUOTED.findall(note_zh):
         if re.search(r"[0-9]", passage) and re.search(r"[\u4e00-\u9fff]", passage):
             assert passage in TEXT or passage.rstrip("…") in TEXT or passage in note or passage == "2022（推定）", passage
+@pytest.mark.parametrize("row", [r for r in ROWS if r["period_type"] == "stock" and not r["period"]],
+                         ids=lambda r: r["indicator_id"])
+def test_a_stock_at_the_time_of_the_report_is_dated_so_by_its_quote(row):
+    """An empty period on a stock reads 报道时: the quote must say 已有, 现有, 目前 or 截至 (全市已有97个)."""
+    assert any(word in row["quote"] for word in ("已有", "现有", "目前", "截至", "截止", "至今", "现已")), row["quote"]
+
+
+def test_the_stations_and_villages_carry_no_period_the_report_does_not_give():
+    """建成…社工站78个, 99个, 村（社区）社工站4个, 全市1653个行政村, 257个社区, 100%建立…: undated."""
+    for key in ["governance.social_work.township_stations", "governance.social_work.township_stations.restated",
+                "governance.social_work.village_stations", "governance.public_health_committees.villages",
+                "governance.public_health_committees.communities", "governance.public_health_committees.coverage"]:
+        assert (BY_ID[key]["period"], BY_ID[key]["period_type"]) == ("", "unstated"), key
+
+
+def test_unprinted_years_reads_the_quote_and_its_paragraph():
+    from guilin_analysis.provenance import unprinted_years
+
+    text = "甲段。2022年以来，签约老人10人。\n乙段，床位20张，较2021年增加5%。\n丙段2022年，销售额30元。\n"
+    assert unprinted_years("since", "2022", "签约老人10人", text) == []              # 2022年以来 in its paragraph
+    assert unprinted_years("year", "2022", "签约老人10人", text) == ["2022"]         # a start is not the year
+    assert unprinted_years("stock", "2022", "床位20张", text) == ["2022"]
+    assert unprinted_years("change", "2022 vs 2021", "较2021年增加5%", text) == ["2022"]
+    assert unprinted_years("year", "2022", "销售额30元", text) == []
+    assert unprinted_years("year", "2023", "销售额30元", text) == ["2023"]
+    assert unprinted_years("unstated", "", "销售额30元", text) == []

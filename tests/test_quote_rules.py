@@ -234,12 +234,39 @@ def test_qualifier_words_are_data(data_copy):
      r"the period type is cumulative, which names no year, so the period must be empty, not '2022'"),
     ("volunteering.projects", ",,unstated,", ",2022,unstated,", "period",
      r"the period type is unstated, which names no year"),
-    ("governance.public_health_committees.villages", ",,stock,", ",2022 vs 2021,stock,", "period",
+    ("child_welfare.protection_workstations", ",,stock,", ",2022 vs 2021,stock,", "period",
      r"a stock is counted at the end of a year \(four digits\) or, with an empty period"),
 ])
 def test_period_agrees_with_its_type(data_copy, capsys, row_id, old, new, column, words):
     _replace_row(data_copy, row_id, old, new)
     _refused(data_copy, capsys, _line(data_copy, row_id + ","), column, words)
+
+
+@pytest.mark.parametrize("row_id", ["governance.social_work.township_stations",           # 建成…社工站78个
+                                    "governance.public_health_committees.villages",         # 全市1653个行政村
+                                    "child_welfare.women_children_committees"])             # 1263个村（居）设立…
+def test_a_stock_at_the_time_of_the_report_needs_the_quote_to_say_so(data_copy, capsys, row_id):
+    """An empty period on a stock reads "at the time of the report" (报道时): only a quote that dates
+    the count so (全市已有, 现有, 目前, 截至…) may have it; the 78 stations say nothing of the kind."""
+    _replace_row(data_copy, row_id, ",,unstated,", ",,stock,")
+    problem = _refused(data_copy, capsys, _line(data_copy, row_id + ","), "period_type",
+                       r"a stock with an empty period reads \"at the time of the report\", but the quote has none "
+                       r"of 已有、现有、目前、截至、截止、至今、现已 to date it so: give the year in period, or make the "
+                       r"period type unstated")
+    assert problem.message.count(". ") == 0
+
+
+def test_a_stock_whose_quote_dates_it_passes(data_copy):
+    """"全市已有97个…" dates the count to the report; take 已有 away and the row is refused."""
+    _valid(data_copy)
+    _edit_report(data_copy, "全市已有97个", "全市97个")
+    _replace_row(data_copy, "child_welfare.protection_workstations", ",全市已有97个", ",全市97个")
+    problems = ga.validate(data_copy)
+    assert [(p.line, p.column) for p in problems] == [(_line(data_copy, "child_welfare.protection_workstations,"),
+                                                       "period_type")], problems
+    _edit_report(data_copy, "全市97个", "目前全市97个")
+    _replace_row(data_copy, "child_welfare.protection_workstations", ",全市97个", ",目前全市97个")
+    _valid(data_copy)
 
 
 def test_a_change_needs_its_earlier_year_in_the_quote(data_copy, capsys):

@@ -203,7 +203,7 @@ def test_the_key_figures_are_rendered_with_their_links(facts):
     nb = _nb(ga.key_figures("zh", facts, ["governance.social_work.township_stations"]))
     html = render.prepare(nb, "zh").cells[0].outputs[0].data["text/html"]
     assert ('<tr><td>建成乡镇（街道）社工站</td><td><a href="source.html#governance.social_work.township_stations">'
-            '78个（另一处称99个）</a></td><td>报道时</td></tr>') in html
+            '78个（另一处称99个）</a></td><td>未说明时期</td></tr>') in html
     assert '<th scope="col">时期</th>' in html
 
 
@@ -299,7 +299,7 @@ def test_what_a_notebook_gives_the_index(facts):
     assert entries["findings"] == ["A finding"]
     assert entries["key_figures"] == [
         {"id": "governance.social_work.township_stations", "name": "Township (sub-district) social-work stations built",
-         "value": "78 stations (elsewhere: 99)", "period": "at the time of the report",
+         "value": "78 stations (elsewhere: 99)", "period": "period not stated",
          "href": "source.html#governance.social_work.township_stations"},
         {"id": "x", "name": "A", "value": "1", "period": "", "href": None}]
     assert entries["ids"] == ["governance.social_work.township_stations", "governance.social_work.township_stations.restated"]

@@ -149,7 +149,7 @@ def test_source_page_is_the_report_verbatim_with_every_figure_highlighted(site):
     for ident in conflicting:
         mark = re.search(rf'<span class="hl conflict"><mark id="{re.escape(ident)}"', en)
         assert mark, ident
-    assert "Contradicted by another statement: 99" in en
+    assert "Another statement differs (possibly in conflict): 99" in en
     assert "text follows, verbatim and in the original Chinese" in en and "以下为报道全文" in zh
 
 

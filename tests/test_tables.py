@@ -24,7 +24,7 @@ def test_figures_table():
     assert "32,715 beds" in en["Figure"].tolist()
     assert not bare_chinese(_all_text(en))
     # the section's year is inferred (its opening sentence was lost): the table says so
-    assert set(zh["时期"]) >= {"2022（推定）", "2022（推定）较2021年", "2022年以来"}
+    assert set(zh["时期"]) >= {"2022年（推定）", "2022年（推定）较2021年", "2022年以来"}
     assert "2022 (inferred)" in set(tables.indicators(ga.Facts(), "en", section="eldercare")["Period"])
 
 

@@ -88,6 +88,15 @@ def _top(values: list[float]) -> float:
     return max([abs(v) for v in values] or [0])
 
 
+def axis_formatter(values: list[float], lang: str):
+    """The tick labels of a linear value axis: whole numbers from 1,000 up, with a thousands
+    separator in English (``3,500``) and none in Chinese (``3500``, as the report prints 8913张);
+    smaller values as matplotlib writes them."""
+    if _top(values) < 1000:
+        return ScalarFormatter()
+    return StrMethodFormatter("{x:.0f}" if check_lang(lang) == "zh" else "{x:,.0f}")
+
+
 def alt_text(kind: str, title: dict[str, str], series: list[dict], lang: str) -> str:
     """What a chart shows, for a reader who cannot see it: its kind, its title, then each series
     drawn with its figure (``Bar chart: Beds. Eldercare service beds: 32,715 beds; …``)."""
@@ -301,7 +310,7 @@ def bars(names: list[str], values: list[float], texts: list[str], lang: str, *, 
         ax.set_yticks(ypos, shown)
         ax.set_title(escape_mathtext(title))
         ax.set_xlabel(escape_mathtext(xlabel))
-        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}") if _top(values) >= 1000 else ScalarFormatter())
+        ax.xaxis.set_major_formatter(axis_formatter(values, lang))
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
         top = max([*values, reference_line or 0])

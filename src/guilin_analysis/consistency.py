@@ -13,9 +13,10 @@ Three kinds of check:
   with its first statement. A conflict next to a place where text was lost
   (``source/text-gaps.csv`` lists the figures each gap affects) is ``ambiguous``, a probable
   conflict: the lost text may have reconciled the two (78 stations, an earlier batch with its
-  own sum, and 99 now). Two statements inside a passage the report prints twice word for word
-  are one statement copied, not two that agree: ``unverifiable``, and the passage is a check of
-  its own;
+  own sum, and 99 now). Two statements inside a sentence the report prints twice, once within
+  a longer sentence (a near-repeat: the shorter sentence is contained in the longer), are
+  probably one statement adapted, not two that agree: ``unverifiable``, the explanation saying
+  that this is an inference, and the near-repeats are a check of their own;
 * recomputations: every printed share, and every subset or growth relation the text states,
   is recomputed from the other figures and the reference data;
 * meaning: figures whose reading is unclear (two rates for one subject, an undefined term, a
@@ -76,7 +77,8 @@ class _Context(Facts):
         super().__init__(data_dir, overrides)
         self.text = load_report_text(data_dir)
         self.divisions = load_reference("township-divisions", data_dir)
-        self.repeats = repeated_passages(self.text)
+        self.near_repeats = near_repeats(self.text)
+        self.repeats = [r.shorter for r in self.near_repeats]
 
     def gap_before(self, indicator_id: str):
         """The text gap that affects a figure (``source/text-gaps.csv``), or None."""
@@ -84,6 +86,10 @@ class _Context(Facts):
             if indicator_id in gap.indicator_ids.split(", ") and gap.anchor in self.text:
                 return gap
         return None
+
+    def near_repeat(self, passage: str) -> "Repeat":
+        """The near-repeat whose shorter sentence is ``passage``."""
+        return next(r for r in self.near_repeats if r.shorter == passage)
 
     def repeat_of(self, *ids: str) -> str | None:
         """The repeated passage that holds every one of these figures' quotes (in either of its
@@ -100,18 +106,64 @@ def _count_zh(n: int) -> str:
     return "两" if n == 2 else chinese_numeral(n)
 
 
+_EDGE_PUNCTUATION = "，、；：。！？ "
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A sentence the text prints twice: once as it is (``shorter``) and once inside another
+    sentence (``longer``), which adds ``before`` and ``after`` it (edge punctuation dropped); both
+    empty when the two are word for word the same. ``longer_first``: the longer comes first."""
+
+    shorter: str
+    longer: str
+    before: str
+    after: str
+    longer_first: bool
+
+    @property
+    def verbatim(self) -> bool:
+        return not (self.before or self.after)
+
+    @property
+    def added(self) -> list[str]:
+        """What the longer sentence adds, in order."""
+        return [t for t in (self.before, self.after) if t]
+
+
+def _sentences(text: str) -> list[tuple[str, int]]:
+    """Every sentence of ``text`` (up to its full stop, which is dropped) with its offset."""
+    found, offset = [], 0
+    for piece in re.split(r"(?<=[。！？\n])", text):
+        sentence = piece.strip().rstrip("。！？").strip()
+        if sentence:
+            found.append((sentence, offset + piece.find(sentence)))
+        offset += len(piece)
+    return found
+
+
+def near_repeats(text: str, least: int = MIN_REPEAT) -> list[Repeat]:
+    """Sentences the text prints twice: a whole sentence (of at least ``least`` characters) that
+    comes back inside another sentence, word for word or with words added around it. In the
+    governance section "推动50户以上自然村设立村规民约" comes back inside "我市还推动…村规民约和居民公约",
+    and "大力推广“一组两会”…模式" inside "…模式，营造基层治理共建共治的良好局面"."""
+    sentences = _sentences(text)
+    found: list[Repeat] = []
+    for a, (sentence, at) in enumerate(sentences):
+        if len(sentence) < least or any(r.shorter == sentence for r in found):
+            continue
+        other = next(((o, pos) for b, (o, pos) in enumerate(sentences) if b != a and sentence in o), None)
+        if other is None:
+            continue
+        before, after = other[0].split(sentence, 1)
+        found.append(Repeat(sentence, other[0], before.strip(_EDGE_PUNCTUATION), after.strip(_EDGE_PUNCTUATION),
+                            other[1] < at))
+    return sorted(found, key=lambda r: text.find(r.shorter))
+
+
 def repeated_passages(text: str, least: int = MIN_REPEAT) -> list[str]:
-    """Sentences the text prints twice: a whole sentence (of at least ``least`` characters, up to
-    its full stop) that comes back word for word inside another sentence. In the governance
-    section "推动50户以上自然村设立村规民约" and "大力推广“一组两会”…模式" both come back."""
-    sentences = [s.strip().rstrip("。！？").strip() for s in re.split(r"(?<=[。！？\n])", text)]
-    sentences = [s for s in sentences if s]
-    found = []
-    for a, sentence in enumerate(sentences):
-        if len(sentence) >= least and sentence not in found and \
-                any(sentence in other for b, other in enumerate(sentences) if b != a):
-            found.append(sentence)
-    return sorted(found, key=text.find)
+    """The shorter sentence of each near-repeat (:func:`near_repeats`), in the order of the text."""
+    return [r.shorter for r in near_repeats(text, least)]
 
 
 def _decimals(value: float) -> int:
@@ -179,11 +231,20 @@ def _restatements(c: _Context) -> list[Check]:
         copied = c.repeat_of(first, second)
         if same and copied:
             status = "unverifiable"
-            zh = (f"报道两次给出{quote_zh(c.name(first, 'zh'))}，均为{c.fig(first, 'zh')}；但第二次是逐字重复的一段文字"
-                  f"（{quote_zh(copied)}），是同一表述的重复，不是独立的印证，两处相同不能说明数字可靠。")
+            repeat = c.near_repeat(copied)
+            if repeat.verbatim:
+                how_zh, how_en = "逐字相同", "word for word the same"
+            else:
+                how_zh = f"较短的{quote_zh(copied)}包含在较长的一句中，另一句多出" + "".join(map(quote_zh, repeat.added)) \
+                    + "，并非逐字相同"
+                how_en = (f"the shorter, \"{copied}\", is contained in the longer, which adds "
+                          + " and ".join(f"\"{t}\"" for t in repeat.added) + "; not word for word the same")
+            zh = (f"报道两次给出{quote_zh(c.name(first, 'zh'))}，均为{c.fig(first, 'zh')}；但第二次所在的句子几乎重复另一处的一句"
+                  f"（{how_zh}）。若第二次是照前文改写的（这是推断，报道没有说明），它就不是独立的印证，两处相同不能说明数字可靠。")
             en = (f"The report gives the {c.name(first, 'en').lower()} twice, both times as {c.fig(first, 'en')}, but "
-                  f"the second time inside a passage it prints twice word for word (\"{copied}\"): a copy of one "
-                  f"statement, not a second one, so the agreement confirms nothing.")
+                  f"the second time in a sentence that nearly repeats another ({how_en}). If the second was adapted "
+                  f"from the first (an inference: the report does not say), it is no independent statement, and the "
+                  f"agreement confirms nothing.")
         elif same:
             zh = (f"报道两次给出{quote_zh(c.name(first, 'zh'))}，均为{c.fig(first, 'zh')}，前后一致。")
             en = (f"The report gives the {c.name(first, 'en').lower()} twice, both times as "
@@ -232,20 +293,36 @@ def _stations_context(c: _Context) -> list[Check]:
 
 
 def _repeated_passages(c: _Context) -> list[Check]:
-    """The passages the report prints twice word for word, with the figures inside them."""
-    if not c.repeats:
+    """The sentences the report prints twice, once within a longer sentence (near-repeats), with
+    the figures inside them and what the longer sentence adds."""
+    if not c.near_repeats:
         return []
     ids = [i for i in c.table.index for passage in c.repeats
            if c.table.loc[i, "quote"].rstrip("。") in passage or passage in c.table.loc[i, "quote"]]
-    listed_zh = "；".join(quote_zh(p) for p in c.repeats)
-    listed_en = "; ".join(f"\"{p}\"" for p in c.repeats)
+    ids = list(dict.fromkeys(ids))
+    items_zh, items_en = [], []
+    for r in c.near_repeats:
+        if r.verbatim:
+            items_zh.append(f"{quote_zh(r.shorter)}（两处逐字相同）")
+            items_en.append(f"\"{r.shorter}\" (word for word the same both times)")
+            continue
+        items_zh.append(f"{quote_zh(r.shorter)}，{'前文' if r.longer_first else '后文'}那一句多出"
+                        + "".join(map(quote_zh, r.added)))
+        items_en.append(f"\"{r.shorter}\" (its longer form, {'earlier' if r.longer_first else 'later'} in the report, adds "
+                        + " and ".join(f"\"{t}\"" for t in r.added) + ")")
+    n, verbatim = len(c.near_repeats), all(r.verbatim for r in c.near_repeats)
     figs = {lang: "、".join(dict.fromkeys(c.fig(i, lang) for i in ids)) if lang == "zh"
             else ", ".join(dict.fromkeys(c.fig(i, lang) for i in ids)) for lang in ("zh", "en")}
-    zh = (f"报道把{_count_zh(len(c.repeats))}段文字逐字写了两次：{listed_zh}。重复可能是编辑失误；其中的数字"
+    zh = (f"报道有{_count_zh(n)}句话在别处再次出现" + ("，两处逐字相同：" if verbatim else "，较短的一句完整包含在较长的一句中：")
+          + "；".join(items_zh) + "。" + ("" if verbatim else "两处并非逐字相同。")
+          + "后出现的一处可能是照前文写的，但这是推断，报道没有说明；若是如此，其中的数字"
           + (f"（{figs['zh']}）" if ids else "") + "不因写了两次而得到独立印证。")
-    en = (f"The report prints {len(c.repeats)} passage{'s' if len(c.repeats) > 1 else ''} twice, word for word: "
-          f"{listed_en}. The repeat may be an editing slip; a figure inside"
-          + (f" ({figs['en']})" if ids else "") + " is not confirmed by being printed twice.")
+    count_en = {1: "One sentence", 2: "Two sentences", 3: "Three sentences"}.get(n, f"{n} sentences")
+    en = (f"{count_en} of the report come{'s' if n == 1 else ''} back elsewhere, "
+          + ("word for word: " if verbatim else "the shorter contained in the longer: ") + "; ".join(items_en) + ". "
+          + ("" if verbatim else "They are near-repeats, not word for word the same. ")
+          + "That the later was written from the earlier is an inference the report does not confirm; if it was, a figure "
+          + "inside" + (f" ({figs['en']})" if ids else "") + " is not independently confirmed by being printed twice.")
     return [Check("repeated_passages", "ambiguous", ids, zh, en)]
 
 

@@ -152,30 +152,42 @@ def money(yuan: float, lang: str, digits: int = 3) -> str:
 
 
 def _year(year: str, lang: str, inferred: bool) -> str:
-    """A year as a period: 2022年 / 2022; a year the analysis infers: 2022（推定） / 2022 (inferred)."""
+    """A year as a period: 2022年 / 2022; a year the analysis infers: 2022年（推定） / 2022 (inferred)."""
     if inferred:
-        return f"{year}（推定）" if lang == "zh" else f"{year} (inferred)"
+        return f"{year}年（推定）" if lang == "zh" else f"{year} (inferred)"
     return f"{year}年" if lang == "zh" else year
 
 
-def period_text(period_type: str, period: str, lang: str, inferred: bool = False) -> str:
+def _marked(year: str, inferred, main: bool) -> bool:
+    """Whether ``year`` reads as inferred: ``inferred`` True marks the period's ``main`` (later)
+    year, a collection of years marks the years it holds."""
+    if isinstance(inferred, bool):
+        return inferred and main
+    return year in {str(y) for y in inferred}
+
+
+def period_text(period_type: str, period: str, lang: str, inferred=False) -> str:
     """How a figure's period reads: 2022年 / in 2022, 2022年以来 / since 2022, 报道时 / at the
     time of the report, and so on (see ``period_type`` in ``datapackage.json``).
 
-    ``inferred=True`` marks a year the text does not print but the analysis infers (the
-    eldercare section lost the sentence that named its year): ``2022（推定）`` /
-    ``2022 (inferred)``, ``2022（推定）较2021年`` / ``2022 (inferred) on 2021``."""
+    ``inferred`` marks a year the text does not print but the analysis infers (the eldercare
+    section lost the sentence that named its year): ``2022年（推定）`` / ``2022 (inferred)``,
+    ``2022年（推定）较2021年`` / ``2022 (inferred) on 2021``, ``2022年以来（推定）`` / ``since 2022
+    (inferred)``. ``True`` marks the period's (later) year; a collection of years, such as
+    :attr:`Facts.inferred_years <guilin_analysis.lookup.Facts.inferred_years>` gives, marks each
+    year it holds and no other."""
     check_lang(lang)
     period = "" if period is None or (isinstance(period, float) and math.isnan(period)) else str(period)
     if period_type == "change" and " vs " in period:
         later, earlier = period.split(" vs ")
-        return (f"{_year(later, lang, inferred)}较{earlier}年" if lang == "zh"
-                else f"{_year(later, lang, inferred)} on {earlier}")
+        if lang == "zh":
+            return f"{_year(later, lang, _marked(later, inferred, True))}较{_year(earlier, lang, _marked(earlier, inferred, False))}"
+        return f"{_year(later, lang, _marked(later, inferred, True))} on {_year(earlier, lang, _marked(earlier, inferred, False))}"
     if period_type in ("year", "stock") and period:
-        return _year(period, lang, inferred)
+        return _year(period, lang, _marked(period, inferred, True))
     if period_type == "since" and period:
-        if inferred:
-            return f"{period}（推定）以来" if lang == "zh" else f"since {period} (inferred)"
+        if _marked(period, inferred, True):
+            return f"{period}年以来（推定）" if lang == "zh" else f"since {period} (inferred)"
         return f"{period}年以来" if lang == "zh" else f"since {period}"
     key = {"stock": "period_at_report", "cumulative": "period_cumulative"}.get(period_type, "period_unstated")
     return label(key, lang)

@@ -45,7 +45,7 @@ from .formatting import (check_lang, format_metric, format_number, format_quanti
 from .labels import LABELS, label
 from .metrics import DIVISION_IDS, base_values, derived_metrics
 from .paths import NOTEBOOKS_DIR
-from .provenance import chinese_number
+from .provenance import chinese_number, unprinted_years
 from .scenario import UnknownIdError, unknown_id
 
 if TYPE_CHECKING:
@@ -162,10 +162,18 @@ class Facts:
         scenario = base_values(data_dir, overrides) if overrides else transcribed
         self.units = {name: unit_labels(name, data_dir) for name in (INDICATORS, REFERENCE, METRICS)}
         self.gaps = load_reference("text-gaps", data_dir)
-        # a figure with a period next to a place where text was lost has that period inferred
-        # (the eldercare section lost the sentence that named its year): 2022（推定）
-        near_gaps = {i for ids in self.gaps["indicator_ids"] for i in ids.split(", ") if i}
-        self.inferred = {i for i in near_gaps if i in self.table.index and self.table.loc[i, "period"]}
+        self._text = load_report_text(data_dir)
+        #: ``{id: years}``: the years a figure's period names that neither its quote nor its
+        #: paragraph of the report prints (provenance.unprinted_years), derived, never listed: the
+        #: eldercare section lost the sentence that named its year, and the volunteering rates say
+        #: only 较2021年. They read 2022年（推定） / 2022 (inferred).
+        self.inferred_years = {}
+        for i, row in self.table.iterrows():
+            years = unprinted_years(str(row["period_type"]), str(row["period"]), str(row["quote"]), self._text)
+            if years:
+                self.inferred_years[i] = years
+        #: The ids whose period names a year the analysis infers.
+        self.inferred = set(self.inferred_years)
         #: The counts of the division table the formulas use (``divisions.townships``: 147).
         self.counts = {i: scenario[i] for i in DIVISION_IDS}
         #: ``{id: Override(transcribed, scenario)}``: what this scenario changed (empty: none).
@@ -306,9 +314,10 @@ class Facts:
     @_known("indicator")
     def period(self, indicator_id: str, lang: str) -> str:
         """The figure's period: ``2022年以来`` / ``since 2022``, ``报道时`` / ``at the time of the
-        report``; a year the analysis infers reads ``2022（推定）`` / ``2022 (inferred)``."""
+        report``; a year the analysis infers (:attr:`inferred_years`) reads ``2022年（推定）`` /
+        ``2022 (inferred)``."""
         row = self.table.loc[indicator_id]
-        return period_text(row["period_type"], row["period"], lang, inferred=indicator_id in self.inferred)
+        return period_text(row["period_type"], row["period"], lang, inferred=self.inferred_years.get(indicator_id, ()))
 
     def m(self, metric_id: str, decimals: int = 0, lang: str | None = None) -> str:
         """A derived metric's number, rounded for prose (``lang="zh"``: no thousands separator)."""
@@ -403,8 +412,6 @@ class Facts:
 
     def _locate(self, indicator_id: str) -> tuple[str, str, int]:
         """``(report text, quote, offset of its first occurrence)``."""
-        if not hasattr(self, "_text"):
-            self._text = load_report_text(self.data_dir)
         quote = self.quote(indicator_id)
         offset = self._text.find(quote)
         if offset < 0:             # the loader checks every quote, so only a text changed since gets here

@@ -15,7 +15,14 @@ report text. Out: ``(line, column, message)`` for each row that breaks a rule:
 - the period agrees with its type: ``year`` and ``since`` name a year, ``change`` two years
   ("2022 vs 2021") and its quote says 较…年; ``since`` has its "2022年以来" or "2022年起" in the
   quote, in the report's paragraph around it, or in the note that says where the period comes
-  from; ``stock`` names a year or nothing; ``cumulative`` and ``unstated`` name none.
+  from; ``stock`` names a year, or nothing when the quote dates the count to the time of the
+  report (全市已有, 现有, 目前, 截至…: :data:`AT_REPORT_WORDS`), else the period is ``unstated``;
+  ``cumulative`` and ``unstated`` name none.
+
+Which years are inferred is read the same way (:func:`unprinted_years`): a year the period names
+that neither the quote nor its paragraph of the report prints is the analysis's inference (the
+eldercare section lost the sentence that named its year; the volunteering rates say only
+较2021年), and the pages show it as "2022年（推定）" / "2022 (inferred)".
 
 Numbers are read with ASCII digits only (``３２７１５`` is not a number here). Also the number
 readers used by those rules: :func:`chinese_number`, :func:`numbers_in`, :func:`value_in_quote`,
@@ -40,6 +47,9 @@ _ARABIC = re.compile(r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?")      # ASCII digits o
 QUALIFIER_PLACES = ("before", "infix", "after", "numerals")
 
 _YEAR = re.compile(r"[0-9]{4}")
+#: Words of a quote that date a count to the time of the report ("全市已有97个…"): a ``stock``
+#: with an empty period needs one of them, else its period is not stated.
+AT_REPORT_WORDS = ("已有", "现有", "目前", "截至", "截止", "至今", "现已")
 _CHANGE = re.compile(r"([0-9]{4}) vs ([0-9]{4})")
 _COMPARED = re.compile(r"较(.{1,6}?)年")
 
@@ -244,6 +254,10 @@ def period_problem(period_type: str, period: str, quote: str, note: str, text: s
     if period_type == "stock" and period and not _YEAR.fullmatch(period):
         return "period", (f"a stock is counted at the end of a year (four digits) or, with an empty "
                           f"period, at the time of the report; {period!r} is neither")
+    if period_type == "stock" and not period and not any(word in quote for word in AT_REPORT_WORDS):
+        return "period_type", (f"a stock with an empty period reads \"at the time of the report\", but the quote "
+                               f"has none of {'、'.join(AT_REPORT_WORDS)} to date it so: give the year in period, "
+                               "or make the period type unstated")
     if period_type in ("cumulative", "unstated") and period:
         return "period", (f"the period type is {period_type}, which names no year, so the period must "
                           f"be empty, not {period!r}")
@@ -254,6 +268,37 @@ def period_problem(period_type: str, period: str, quote: str, note: str, text: s
                                    f"report nor the note says {marks[0]} or {marks[1]}; a note must say "
                                    "where the period comes from")
     return None
+
+
+def _years_named(period_type: str, period: str) -> list[str]:
+    """The years a period names: ``2022`` for a year, a stock or a total since; both years of a
+    change (``2022 vs 2021``); none for the other types."""
+    period = period.strip()
+    if period_type == "change":
+        years = _CHANGE.fullmatch(period)
+        return list(years.groups()) if years else []
+    if period_type in ("year", "stock", "since") and _YEAR.fullmatch(period):
+        return [period]
+    return []
+
+
+def _prints_year(place: str, year: str, since: bool) -> bool:
+    """Whether ``place`` prints ``year`` as the kind of period it is: "2022年以来" or "2022年起"
+    for a total since that year; for a year, a stock or a change "2022年" not followed by 以来 or
+    起 (which print the start of a span, not the year itself)."""
+    if since:
+        return f"{year}年以来" in place or f"{year}年起" in place
+    return re.search(rf"(?<![0-9]){year}年(?!以来|起)", place) is not None
+
+
+def unprinted_years(period_type: str, period: str, quote: str, text: str) -> list[str]:
+    """The years ``period`` names that neither ``quote`` nor its paragraph of the report ``text``
+    prints: the years the analysis infers ("2022" for the eldercare beds, whose paragraph prints
+    only 较2021年). Empty when every year named is printed, or the period names none."""
+    places = [quote, *_paragraphs_of(quote, text)]
+    since = period_type == "since"
+    return [year for year in _years_named(period_type, period)
+            if not any(_prints_year(place, year, since) for place in places)]
 
 
 def provenance_problems(rows, header: list[str], text: str, rule: dict, labels: dict,

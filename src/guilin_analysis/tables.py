@@ -45,7 +45,7 @@ def _row(frame: pd.DataFrame, index) -> tuple[str, ...]:
 
 def _rows_of(source, data_dir=None) -> tuple[pd.DataFrame, set[str]]:
     """The indicator rows of a :class:`~guilin_analysis.lookup.Facts` (or a frame of them) and
-    the ids whose year is inferred (read from the text gaps of ``data_dir`` for a frame)."""
+    the ids whose year is inferred (``Facts.inferred``: derived from the report text of ``data_dir``)."""
     if isinstance(source, Facts):
         return source.table.reset_index(), source.inferred
     facts = Facts(data_dir)
@@ -55,7 +55,7 @@ def _rows_of(source, data_dir=None) -> tuple[pd.DataFrame, set[str]]:
 def indicators(indicators, lang: str = "zh", section: str | None = None,
                ids: list[str] | None = None, data_dir=None) -> pd.DataFrame:
     """The report's figures of a section (or by id): name, figure as printed, period (a year
-    the analysis infers reads 2022（推定） / 2022 (inferred)), and (zh) the verbatim quote.
+    the analysis infers reads 2022年（推定） / 2022 (inferred)), and (zh) the verbatim quote.
     ``indicators`` is a :class:`~guilin_analysis.lookup.Facts` or a frame of indicator rows.
     Notes stay in the data package: they quote Chinese terms."""
     rows, inferred = _rows_of(indicators, data_dir)
