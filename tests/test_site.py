@@ -33,7 +33,7 @@ from site_build import built_site
 
 NOTEBOOKS = sorted(p.stem for p in (REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 LANGS = {"zh": "zh-CN", "en": "en"}
-SITE_PAGES = ["index.html", *[f"{n}.html" for n in NOTEBOOKS], "source.html", "data.html"]
+SITE_PAGES = ["index.html", *[f"{n}.html" for n in NOTEBOOKS], "source.html", "data.html", "glossary.html"]
 INSTALL = "apt-get install chromium fonts-noto-cjk"
 
 
@@ -95,7 +95,7 @@ def test_citation_cff_says_what_the_pages_say():
 
 
 def _report_text_of(source_page: str) -> str:
-    """The text of the report block without the tooltips and gap marks."""
+    """The text of the report block without the tooltips, gap marks and translation."""
 
     class Text(HTMLParser):
         def __init__(self):
@@ -108,7 +108,7 @@ def _report_text_of(source_page: str) -> str:
                 self.inside, self.depth = True, 0
             if self.inside:
                 self.depth += 1
-                if self.skip or attrs.get("class") in ("tip", "gap"):
+                if self.skip or attrs.get("class") in ("tip", "gap", "translation"):
                     self.skip += 1
 
         def handle_endtag(self, tag):

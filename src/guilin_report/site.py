@@ -28,7 +28,7 @@ def nav_entries(notebooks: list[str], lang: str) -> list[tuple[str, str]]:
     """``(href, text)`` of every page of a language, in reading order."""
     return ([(INDEX_PAGE, label("page_index", lang))]
             + [(f"{n}.html", nav_label(n, lang)) for n in notebooks]
-            + [(SOURCE_PAGE, label("page_source", lang)), (DATA_PAGE, label("page_data", lang))])
+            + [(SOURCE_PAGE, label("page_source", lang)), (DATA_PAGE, label("page_data", lang)), ("glossary.html", label("page_glossary", lang))])
 
 
 @dataclass(frozen=True)
