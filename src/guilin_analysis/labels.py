@@ -57,8 +57,8 @@ LABELS: dict[str, dict[str, str]] = {
     "used_on": {"zh": "显示它的页面", "en": "shown on"},
     "report_text": {"zh": "报道原文（中文）", "en": "The report (Chinese original)"},
     # the English source page: the project's translation beside the Chinese
-    "translation_intro": {"zh": "每段原文旁附有本项目的英文译文，以中文原文为准。译文中的数字与原文一样标出并链接；译者注说明原文含义不明之处；术语表解释译文保留中文或自拟译法的用语：",
-                          "en": "Beside each paragraph of the Chinese stands the project's English translation, made for readers who do not read Chinese; the Chinese is the report. Figures in the English are highlighted and linked as in the Chinese, translator's notes say where the Chinese is unclear, and the glossary explains the terms the translation keeps in Chinese or renders in words of its own:"},
+    "translation_intro": {"zh": "每段原文旁（窄屏时在其下方）附有本项目的英文译文，以中文原文为准。译文中的数字与原文一样标出并链接；译者注说明原文含义不明之处；术语表解释译文保留中文或自拟译法的用语：",
+                          "en": "Each paragraph of the Chinese has the project's English translation beside it (below it on a narrow screen), made for readers who do not read Chinese; the Chinese is the report. Figures in the English are highlighted and linked as in the Chinese, translator's notes say where the Chinese is unclear, and the glossary explains the terms the translation keeps in Chinese or renders in words of its own:"},
     "translation_label": {"zh": "本项目的译文，并非官方译文", "en": "The project's translation, not an official one"},
     "translation_short": {"zh": "本项目译文", "en": "Project's translation"},
     "original_label": {"zh": "中文原文", "en": "Chinese original"},
