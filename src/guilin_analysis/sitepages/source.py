@@ -214,7 +214,7 @@ def source_context(lang: str, data_dir, used_on: dict[str, list[str]], nav_label
     if cursor < len(text):
         pieces.append({"kind": "text", "text": text[cursor:], "at": cursor})
     context = {"pieces": pieces, "count": len(found), "ids": len(seen), "gap_label": label("text_gap", lang),
-               "rows": None}
+               "rows": None, "before": "", "en_anchors": set()}
     if lang == "en":
         from ..translation import english_paragraphs
 
