@@ -32,7 +32,7 @@ from build_helpers import notebook, run, snapshot
 
 NOTEBOOKS = sorted(p.stem for p in (REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 LANGS = {"zh": "zh-CN", "en": "en"}
-SITE_PAGES = ["index.html", *[f"{n}.html" for n in NOTEBOOKS], "source.html", "data.html"]
+SITE_PAGES = ["index.html", *[f"{n}.html" for n in NOTEBOOKS], "source.html", "data.html", "glossary.html"]
 INSTALL = "apt-get install chromium fonts-noto-cjk"
 
 
@@ -95,7 +95,7 @@ def test_citation_cff_says_what_the_pages_say():
 
 
 def _report_text_of(source_page: str) -> str:
-    """The text of the report block without the tooltips and gap marks."""
+    """The text of the report block without the tooltips, gap marks and translation."""
 
     class Text(HTMLParser):
         def __init__(self):
@@ -108,7 +108,7 @@ def _report_text_of(source_page: str) -> str:
                 self.inside, self.depth = True, 0
             if self.inside:
                 self.depth += 1
-                if self.skip or attrs.get("class") in ("tip", "gap"):
+                if self.skip or attrs.get("class") in ("tip", "gap", "translation"):
                     self.skip += 1
 
         def handle_endtag(self, tag):
@@ -596,3 +596,258 @@ def test_the_audit_status_never_wraps_one_character_per_line(site, browser):
                     const c = r.cells[0], g = document.createRange(); g.selectNodeContents(c);
                     return new Set(Array.from(g.getClientRects()).map(b => Math.round(b.top))).size; }))""", status)
             assert counts and max(counts) == 1, (lang, counts)
+
+
+# ---------------------------------------------------------------- the translation, the glossary, the chart files
+# (issue 16 items 4 and 5; issue 13 §3 item 14)
+
+def _en_anchors(page: str) -> list[str]:
+    """The ids of the English figure anchors (``en-<indicator id>``) of a source page."""
+    return [i for i in re.findall(r'id="(en-[^"]+)"', page) if not i.startswith("en-tip-")]
+
+
+def test_the_english_source_page_sets_the_translation_beside_each_paragraph(site):
+    from guilin_analysis.translation import Figure, Gap, english_paragraphs
+
+    paragraphs = english_paragraphs()
+    en = (site / "en" / "source.html").read_text(encoding="utf-8")
+    zh = (site / "zh" / "source.html").read_text(encoding="utf-8")
+    assert en.count('<div class="row">') == en.count('<div class="translation" lang="en">') == len(paragraphs) == 27
+    assert "The project&#39;s translation, not an official one" in en
+    # every paragraph has its anchor on both pages (the glossary links to them), once
+    for p in paragraphs:
+        for page in (en, zh):
+            assert page.count(f'id="p-{p.number}"') == 1
+    # each English figure is a mark with the tooltip of its ids, under en-<id>, the first time the id is marked
+    ids = [i for p in paragraphs for s in p.segments if isinstance(s, Figure) for i in s.ids]
+    anchors = _en_anchors(en)
+    assert anchors == [f"en-{i}" for i in dict.fromkeys(ids)] and len(anchors) == len(set(anchors))
+    assert set(Facts().table.index) == set(ids)                    # every figure of the report is in the English
+    assert len(re.findall(r'<span class="hl( conflict)? tr">', en)) == len(
+        [s for p in paragraphs for s in p.segments if isinstance(s, Figure)])
+    for ident in ("eldercare.beds.nursing", "governance.social_work.township_stations.restated"):
+        start = en.index(f'id="en-{ident}"')
+        mark = en[en.rindex('<span class="hl', 0, start):en.index("</span></span>", start)]
+        assert f'data-ids="{ident}"' in mark and f'<span class="id">{ident}</span>' in mark
+        assert f'href="#{ident}">this figure in the Chinese</a>' in mark      # back to the Chinese
+        assert f'href="data.html#row-{ident}"' in mark
+    assert '<span class="hl conflict tr"><mark id="en-governance.social_work.township_stations.restated"' in en
+    # the Chinese tooltip on the English page leads to the English figure
+    tip = en[en.index('id="eldercare.beds.nursing"'):]
+    assert 'href="#en-eldercare.beds.nursing">this figure in the translation</a>' in tip[:tip.index("</span></span>")]
+    # a gap is marked in the English too, in the row of the Chinese gap mark, linking to it
+    gaps = {s.gap_id for p in paragraphs for s in p.segments if isinstance(s, Gap)}
+    assert len(gaps) == 3
+    for gap in gaps:
+        link = en.index(f'class="gap-link" href="#gap-{gap}"')
+        row = en.rindex('<div class="row">', 0, link)
+        assert row < en.index(f'id="gap-{gap}"') < link                # the Chinese mark is in the same row
+    # the section whose body may follow its heading: the English mark follows that body too
+    assert en.index('id="p-5"') < en.index('href="#gap-basic_livelihood_section"') < en.index('id="p-6"')
+    # the translator's notes
+    assert en.count('<p class="tr-note">') == len([p for p in paragraphs if p.note])
+    # the Chinese page has no translation
+    assert "translation" not in re.sub(r"<(style|script)\b.*?</\1>", "", zh, flags=re.S).split('id="main"')[1]
+    assert _en_anchors(zh) == [] and 'class="report" lang="zh-CN"' in zh
+
+
+def test_translation_and_glossary_text_is_escaped(tmp_path):
+    """Text of the translation, its notes and the glossary is text: markup in it shows as markup."""
+    from guilin_analysis.sitepages import site_files
+    from guilin_analysis.translation import translation_problems
+    from guilin_analysis.glossary import glossary_problems
+    from guilin_report.site import Chrome
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    hostile = "<img src=x onerror=alert('x')>"
+    path = data / "source" / "guilin-civil-affairs-report.en.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[1, "text_en"] = f"By Zhang Yuan {hostile} & staff"
+    frame.loc[1, "note_en"] = f"A note {hostile}"
+    frame.to_csv(path, index=False)
+    path = data / "source" / "glossary.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[1, "explanation_en"] = frame.loc[1, "explanation_en"] + f" {hostile}"
+    frame.loc[frame["term_id"] == "tekun", "term_en"] = "people in <b>extreme</b> poverty"   # not left in the English
+    frame.to_csv(path, index=False)
+    assert translation_problems(data) == [] and glossary_problems(data) == []       # still valid data
+    files = site_files(Chrome("en", tuple(NOTEBOOKS), "1.0.0", "0" * 64, "zh"), "now", data, tmp_path)
+    source, glossary = files["source.html"].decode("utf-8"), files["glossary.html"].decode("utf-8")
+    escaped = "&lt;img src=x onerror=alert(&#39;x&#39;)&gt;"
+    assert f"By Zhang Yuan {escaped} &amp; staff" in source and f"A note {escaped}" in source
+    assert escaped in glossary and "people in &lt;b&gt;extreme&lt;/b&gt; poverty" in glossary
+    for page in (source, glossary):
+        assert "<img src=x" not in page and "<b>extreme" not in page
+
+
+def test_the_glossary_page_explains_every_term_in_the_language_of_the_page(site):
+    from markupsafe import escape as esc      # the pages' escaping (Jinja's)
+
+    from guilin_analysis.glossary import load_glossary
+
+    terms = load_glossary()
+    assert len(terms) > 20
+    for lang in LANGS:
+        page = (site / lang / "glossary.html").read_text(encoding="utf-8")
+        parsed = Page(page)
+        assert parsed.lang == LANGS[lang]
+        for term in terms:
+            start = page.index(f'<section class="term" id="term-{term.term_id}">')
+            section = page[start:page.index("</section>", start)]
+            own, beside = (term.term_zh, term.term_en) if lang == "zh" else (term.term_en, term.term_zh)
+            explanation, source = ((term.explanation_zh, term.source_zh) if lang == "zh"
+                                   else (term.explanation_en, term.source))
+            assert f"<h2>{esc(own)}" in section and f'lang="{LANGS["en" if lang == "zh" else "zh"]}">{esc(beside)}</span>' in section
+            assert esc(explanation) in section and esc(source) in section
+            for n in term.paragraphs:                         # where it occurs, linked to the paragraph
+                assert f'href="source.html#p-{n}"' in section
+            if not term.paragraphs:
+                assert "source.html#p-" not in section
+            assert f'href="#term-{term.term_id}"' in page         # in the list of terms at the top
+    # the glossary is in every page's navigation (tests the header of each page above) and the English
+    # source page points readers to it
+    assert '<a href="glossary.html">Glossary</a>.' in (site / "en" / "source.html").read_text(encoding="utf-8")
+
+
+def test_chart_files_are_listed_from_the_notebooks_declared_charts(tmp_path):
+    import nbformat
+
+    from guilin_analysis.sitepages.datapage import chart_files
+    from guilin_report import protocol
+
+    png = "iVBORw0KGgo="
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    chart = {protocol.KEY: {"kind": "chart", "chart": "bar", "title": {"zh": "床位<数>", "en": "Beds <n>"},
+                            "alt": {"zh": "条形图：床位", "en": "Bar chart: beds"}, "series": [], "ids": []}}
+    cell.outputs = [nbformat.v4.new_output("stream", text="no figure"),
+                    nbformat.v4.new_output("display_data", data={"image/png": png}),              # not declared
+                    nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "x"}, metadata=chart)]
+    nb.cells = [cell]
+    nbformat.write(nb, tmp_path / "01_eldercare.ipynb")
+    (tmp_path / "02_broken.ipynb").write_text("{not json", encoding="utf-8")
+    nbformat.write(nbformat.v4.new_notebook(), tmp_path / "03_no_charts.ipynb")
+    stems = ["01_eldercare", "02_broken", "03_no_charts"]
+    name = lambda stem, lang: stem.upper()                                    # noqa: E731
+
+    plain = chart_files(tmp_path, stems, "en", name, request=((), None))
+    assert plain["formats"] == ""
+    assert plain["notebooks"] == [{"stem": "01_eldercare", "page": "01_eldercare.html", "name": "01_ELDERCARE", "charts": [
+        {"title": "Chart 1", "files": [("PNG", "figures/01_eldercare-1.png")]},
+        {"title": "Beds <n>", "files": [("PNG", "figures/01_eldercare-2.png")]}]}]
+    asked = chart_files(tmp_path, stems, "zh", name, request=(("svg", "pdf"), 300))
+    first, second = asked["notebooks"][0]["charts"]
+    assert first == {"title": "图1", "files": [("PNG", "figures/01_eldercare-1.png")]}       # no chart, no SVG
+    assert second["title"] == "床位<数>" and [h for _, h in second["files"]] == [
+        "figures/01_eldercare-2.png", "figures/01_eldercare-2.svg", "figures/01_eldercare-2.pdf",
+        "figures/01_eldercare-2-300dpi.png"]
+    assert asked["formats"] == "本站生成时要求了以下格式：SVG、PDF、印刷用PNG（300 dpi）。"
+    # the builder's file names are the ones listed (guilin_report.render writes them)
+    from guilin_report.render import _paths
+
+    assert {h for _, h in second["files"][1:]} == {p for p, _ in _paths("01_eldercare", 2, {
+        "svg": (b"", None), "pdf": (b"", None), "print_png": (b"", 300)}).values()}
+
+
+def test_the_data_page_lists_every_chart_file_of_the_site(site):
+    for lang in LANGS:
+        page = (site / lang / "data.html").read_text(encoding="utf-8")
+        table = page[page.index('<table class="chart-files">'):]
+        table = table[:table.index("</table>")]
+        listed = set(re.findall(r'href="(figures/[^"]+)"', table))
+        published = {f"figures/{p.name}" for p in (site / lang / "figures").iterdir()}
+        assert listed == published and len(listed) >= 10, (lang, listed ^ published)
+        for stem in NOTEBOOKS:
+            if any(p.startswith(f"figures/{stem}-") for p in published):
+                assert f'<a href="{stem}.html">' in table
+
+
+def test_the_translation_beside_the_chinese_and_its_figure_links_land_on_their_highlights(site, browser):
+    """At 1280 px the English stands beside each Chinese paragraph, below it at 390 px; every
+    English figure anchor lands on its highlight; the links between the two lead to each other;
+    axe finds nothing at 390 px either (the test of every page runs it at 1280 px)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from guilin_analysis.translation import report_paragraphs
+
+    paragraphs = len(report_paragraphs(load_report_text()))
+    url = (site / "en" / "source.html").as_uri()
+    boxes = """() => Array.from(document.querySelectorAll('.parallel .row')).map(r => {
+        const a = r.querySelector('.zh').getBoundingClientRect(), b = r.querySelector('.translation').getBoundingClientRect();
+        return [a.left, a.right, a.top, a.bottom, b.left, b.right, b.top, b.bottom]; })"""
+    with Visit(browser) as visit:
+        page = visit.page
+        page.goto(url)
+        rows = page.evaluate(boxes)
+        assert len(rows) == paragraphs == page.locator(".parallel .translation").count()
+        for zl, zr, zt, zb, el, er, et, eb in rows:
+            assert zr <= el and abs(zt - et) <= 2                   # side by side, tops aligned
+        assert page.locator(".parallel .columns").inner_text().split("\n")[-1] == \
+            "The project's translation, not an official one"
+        anchors = page.evaluate("() => Array.from(document.querySelectorAll('[id^=\"en-\"]'))"
+                                ".map(e => e.id).filter(i => !i.startsWith('en-tip-'))")
+        assert len(anchors) > 40
+        height = page.viewport_size["height"]
+        for ident in anchors:
+            found = page.evaluate("""id => { location.hash = id; const t = document.querySelector(':target');
+                const m = t && t.closest('mark'); const r = m && m.getBoundingClientRect();
+                return t && [t.id, !!t.closest('.translation'), r.top, r.bottom,
+                             m.closest('.hl').querySelector('.tip').textContent]; }""", ident)
+            assert found and found[0] == ident and found[1], (ident, found)
+            assert 0 <= found[2] and found[3] <= height, (ident, found)     # the highlight is in view
+            assert ident.removeprefix("en-") in found[4]                     # its tooltip names the figure
+        # from the English figure to the Chinese one and back, from the tooltips
+        page.goto(url + "#en-eldercare.beds.nursing")
+        page.locator('[id="en-eldercare.beds.nursing"]').focus()
+        page.locator(".hl:focus-within .tip a", has_text="this figure in the Chinese").click()
+        assert page.evaluate("() => document.querySelector(':target').id") == "eldercare.beds.nursing"
+        assert page.evaluate("() => !document.querySelector(':target').closest('.translation')")
+        page.locator('[id="eldercare.beds.nursing"]').focus()
+        page.locator(".hl:focus-within .tip a", has_text="this figure in the translation").click()
+        assert page.evaluate("() => document.querySelector(':target').id") == "en-eldercare.beds.nursing"
+        # a gap mark of the English leads to the Chinese gap mark and its note
+        page.locator('a.gap-link[href="#gap-social_work_stray_unit"]').click()
+        assert page.evaluate("() => document.querySelector(':target').id") == "gap-social_work_stray_unit"
+        assert visit.errors == [] and visit.outside == []
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    try:
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.goto(url)
+        for zl, zr, zt, zb, el, er, et, eb in page.evaluate(boxes):
+            assert et >= zb - 1 and er <= 390 + 1                  # stacked, inside the window
+        label = page.locator(".parallel .translation .tr-label").first
+        assert label.is_visible() and label.inner_text() == "Project's translation"
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+        violations = Axe().run(page).response["violations"]
+        assert violations == [], [(v["id"], v["nodes"][0]["target"]) for v in violations]
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_the_glossary_loads_in_both_languages_and_its_links_land(site, browser):
+    with Visit(browser) as visit:
+        page = visit.page
+        for lang in LANGS:
+            page.goto((site / lang / "glossary.html").as_uri())
+            assert page.locator("section.term").count() > 20
+            page.locator('.terms-index a[href="#term-cunguiminyue"]').click()
+            assert page.evaluate("() => document.querySelector(':target').id") == "term-cunguiminyue"
+            assert page.locator("section.term:target").is_visible()
+            # where the term occurs: the paragraph of the source page
+            page.locator("#term-cunguiminyue .where a").first.click()
+            page.wait_for_load_state("load")
+            assert page.url.endswith("source.html#p-14")
+            box = page.evaluate("() => document.querySelector(':target').getBoundingClientRect().top")
+            assert 0 <= box < page.viewport_size["height"]
+            assert "村规民约" in page.evaluate("() => { const t = document.querySelector(':target');"
+                                           " return (t.closest('.row') || t.parentElement).textContent; }")
+        # the header's link reaches the glossary from any page
+        page.goto((site / "en" / "01_eldercare.html").as_uri())
+        page.locator('.site-header nav a[href="glossary.html"]').click()
+        page.wait_for_load_state("load")
+        assert page.url.endswith("/en/glossary.html")
+        assert visit.errors == [] and visit.outside == []

@@ -7,7 +7,12 @@ make the pages that come from the data package rather than from a notebook:
 * ``source.html`` shows the report verbatim with every transcribed figure highlighted under an
   anchor named by its indicator id;
 * ``data.html`` shows every table and links to the downloads written beside it
-  (``downloads/``: a CSV per table, the data package as a zip, one workbook).
+  (``downloads/``: a CSV per table, the data package as a zip, one workbook), and lists the
+  chart files of the notebook pages (``figures/``);
+* ``glossary.html`` explains the report's terms (``data/source/glossary.csv``).
+
+On the English site the source page sets the project's translation beside each paragraph.
+The three pages are listed in the navigation after the notebooks' pages (:meth:`GuilinPlugin.nav`).
 
 The notebook pages need nothing from here: their charts and tables declare what they show in
 their outputs (the display protocol, ``guilin_report.protocol``), and so do the key figures.
@@ -24,7 +29,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..labels import LABELS, label
-from .names import DATA_PAGE, DOWNLOADS, PACKAGE_NAME, SOURCE_PAGE, period_of  # noqa: F401  (re-exported)
+from .names import DATA_PAGE, DOWNLOADS, GLOSSARY_PAGE, PACKAGE_NAME, SOURCE_PAGE, period_of  # noqa: F401  (re-exported)
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -79,18 +84,30 @@ def source_html(chrome, built_at: str, context: dict) -> str:
     return chrome.render(TEMPLATE_DIR, "source.html.j2", SOURCE_PAGE, built_at, **context)
 
 
-def data_html(chrome, built_at: str, tables: list[dict], columns: list[dict]) -> str:
+def data_html(chrome, built_at: str, tables: list[dict], columns: list[dict], charts: dict | None = None) -> str:
+    charts = charts or {"notebooks": [], "formats": ""}
     return chrome.render(TEMPLATE_DIR, "data.html.j2", DATA_PAGE, built_at, tables=tables, columns=columns,
-                         zip_file=f"{DOWNLOADS}/{PACKAGE_NAME}.zip", xlsx_file=f"{DOWNLOADS}/{PACKAGE_NAME}.xlsx")
+                         zip_file=f"{DOWNLOADS}/{PACKAGE_NAME}.zip", xlsx_file=f"{DOWNLOADS}/{PACKAGE_NAME}.xlsx",
+                         charts=charts)
+
+
+def glossary_html(chrome, built_at: str, terms: list[dict]) -> str:
+    return chrome.render(TEMPLATE_DIR, "glossary.html.j2", GLOSSARY_PAGE, built_at, terms=terms)
+
+
+def nav(lang: str) -> list[tuple[str, str]]:
+    """``(href, name)`` of the plug-in's pages in the navigation, after the notebooks' pages."""
+    return [(SOURCE_PAGE, LABELS["page_source"][lang]), (DATA_PAGE, LABELS["page_data"][lang]),
+            (GLOSSARY_PAGE, LABELS["page_glossary"][lang])]
 
 
 def site_files(chrome, built_at: str, data_dir: Path, notebooks_dir: Path,
                used_on: dict[str, list[str]] | None = None) -> dict[str, bytes]:
-    """Every file of the source and data pages of one language, relative to ``OUT/<lang>``.
+    """Every file of the source, data and glossary pages of one language, relative to ``OUT/<lang>``.
 
     ``used_on`` (id -> notebook stems whose outputs show it) comes from the builder; without it
     the ids the executed notebooks in ``notebooks_dir`` declare are read (:mod:`.usage`)."""
-    from . import datapage, downloads, source, usage
+    from . import datapage, downloads, glossarypage, source, usage
 
     lang = chrome.lang
     files, tables = downloads.download_files(data_dir, DOWNLOADS)
@@ -99,8 +116,10 @@ def site_files(chrome, built_at: str, data_dir: Path, notebooks_dir: Path,
         used_on = usage.used_on(Path(notebooks_dir), list(chrome.notebooks))
     context = source.source_context(lang, data_dir, used_on, nav_label)
     files[SOURCE_PAGE] = source_html(chrome, built_at, context).encode("utf-8")
+    charts = datapage.chart_files(Path(notebooks_dir), list(chrome.notebooks), lang, nav_label)
     files[DATA_PAGE] = data_html(chrome, built_at, datapage.page_tables(tables, lang, DOWNLOADS),
-                                 datapage.column_sheet(columns, lang, tables)).encode("utf-8")
+                                 datapage.column_sheet(columns, lang, tables), charts).encode("utf-8")
+    files[GLOSSARY_PAGE] = glossary_html(chrome, built_at, glossarypage.glossary_terms(data_dir, lang)).encode("utf-8")
     return files
 
 
@@ -162,7 +181,7 @@ class GuilinPlugin:
         return []
 
     def nav(self, lang: str) -> list[tuple[str, str]]:
-        return [(SOURCE_PAGE, label("page_source", lang)), (DATA_PAGE, label("page_data", lang))]
+        return nav(lang)
 
     def words(self) -> dict[str, dict[str, str]]:
         return {key: dict(texts) for key, texts in LABELS.items()}

@@ -196,3 +196,56 @@ def untranslated(tables, columns: list[dict]) -> list[str]:
     missing += [f"{c['table']}.{c['column']}: description {c['description']!r}"
                 for c in column_sheet(columns, "zh", tables) if c["lang"] == "en"]
     return list(dict.fromkeys(missing))
+
+
+def chart_files(notebooks_dir, stems: list[str], lang: str, nav_label, request=None) -> dict:
+    """The chart files of the notebook pages, for the data page: ``{"notebooks": [{"stem",
+    "page", "name", "charts": [{"title", "files": [(text, href)]}]}], "formats": text}``.
+
+    The builder writes every PNG a page shows as ``figures/<stem>-<n>.png`` (``n`` counts the
+    page's PNG outputs from 1) and, for a chart the kernel was asked for them, the SVG, PDF and
+    print PNG beside it (``guilin_report.protocol``). The plug-in is given the notebooks, not
+    the output folder, so the files are inferred from the notebooks in ``notebooks_dir`` (the
+    ones the builder runs): their PNG outputs, and the charts they declare (title in ``lang``);
+    the SVG, PDF and print PNG are listed only for declared charts and only when this build asks
+    the kernels for them (``request``, by default :func:`guilin_report.protocol.figure_request`).
+    A notebook that cannot be read lists nothing.
+    """
+    import json
+    from pathlib import Path
+
+    from guilin_report import protocol
+
+    from .names import FIGURES
+
+    formats, dpi = request if request is not None else protocol.figure_request()
+    found = []
+    for stem in stems:
+        try:
+            nb = json.loads((Path(notebooks_dir) / f"{stem}.ipynb").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        charts, n = [], 0
+        cells = nb.get("cells", []) if isinstance(nb, dict) else []
+        for cell in cells if isinstance(cells, list) else []:
+            outputs = (cell.get("outputs") or []) if isinstance(cell, dict) else []
+            for output in outputs if isinstance(outputs, list) else []:
+                if not isinstance(output, dict) or "image/png" not in (output.get("data") or {}):
+                    continue
+                n += 1
+                meta = protocol.meta_of(output) or {}
+                chart = meta.get("kind") == "chart"
+                title = meta.get("title") if chart else None
+                title = str(title[lang]) if isinstance(title, dict) and title.get(lang) else label("chart_n", lang).format(n=n)
+                files = [("PNG", f"{FIGURES}/{stem}-{n}.png")]
+                if chart:
+                    files += [(fmt.upper(), f"{FIGURES}/{stem}-{n}.{fmt}") for fmt in protocol.FIGURE_FORMATS if fmt in formats]
+                    if dpi:
+                        files.append((label("print_png", lang).format(dpi=dpi), f"{FIGURES}/{stem}-{n}-{dpi}dpi.png"))
+                charts.append({"title": title, "files": files})
+        if charts:
+            found.append({"stem": stem, "page": f"{stem}.html", "name": nav_label(stem, lang), "charts": charts})
+    asked = [fmt.upper() for fmt in protocol.FIGURE_FORMATS if fmt in formats]
+    asked += [label("print_png", lang).format(dpi=dpi)] if dpi else []
+    text = label("chart_files_built", lang).format(formats=label("list_sep", lang).join(asked)) if asked else ""
+    return {"notebooks": found, "formats": text}

@@ -2,7 +2,8 @@
 worded for them."""
 from __future__ import annotations
 
-SOURCE_PAGE, DATA_PAGE = "source.html", "data.html"
+SOURCE_PAGE, DATA_PAGE, GLOSSARY_PAGE = "source.html", "data.html", "glossary.html"
+FIGURES = "figures"
 DOWNLOADS = "downloads"
 PACKAGE_NAME = "guilin-civil-affairs-data"
 

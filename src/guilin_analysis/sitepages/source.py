@@ -11,6 +11,13 @@ In: the data package (report text, indicators, text gaps) and which pages show e
   marked as contradicted.
 - A gap mark says "text probably lost here" at the place the loss most likely is, with the
   reading the data gives (``text-gaps.csv``) and the figures it puts in doubt.
+- Every paragraph starts with an empty anchor ``#p-<n>`` (the glossary links to them).
+
+The English page sets the project's translation (:mod:`guilin_analysis.translation`) beside
+each Chinese paragraph: :func:`parallel_rows` cuts the Chinese pieces into paragraphs and gives
+each its English pieces, where a figure is a mark with the same tooltip as the Chinese one under
+the anchor ``#en-<indicator id>`` (the Chinese keeps ``#<indicator id>``) and a gap is a short
+mark that links to the Chinese gap mark beside it, in the row where the Chinese has it.
 """
 from __future__ import annotations
 
@@ -179,24 +186,110 @@ def source_context(lang: str, data_dir, used_on: dict[str, list[str]], nav_label
         for h in found:
             if h["start"] < pos < h["end"]:
                 marks[n] = (h["start"], gap)
+    from ..translation import report_paragraphs
+
+    paragraphs = report_paragraphs(text)
     pieces: list[dict] = []
     seen: set[str] = set()
     cursor = 0
-    events = sorted([(h["start"], 1, h) for h in found] + [(p, 0, g) for p, g in marks], key=lambda e: (e[0], e[1]))
+    events = sorted([(h["start"], 2, h) for h in found] + [(p, 1, g) for p, g in marks]
+                    + [(p.start, 0, p) for p in paragraphs], key=lambda e: (e[0], e[1]))
     for pos, kind, item in events:
         if pos > cursor:
-            pieces.append({"kind": "text", "text": text[cursor:pos]})
+            pieces.append({"kind": "text", "text": text[cursor:pos], "at": cursor})
             cursor = pos
         if kind == 0:
-            pieces.append({"kind": "gap", **item})
+            pieces.append({"kind": "paragraph", "id": f"p-{item.number}", "at": pos})
+            continue
+        if kind == 1:
+            pieces.append({"kind": "gap", **item, "at": pos})
             continue
         anchors = [i for i in item["ids"] if i not in seen]
         seen.update(anchors)
         pieces.append({"kind": "mark", "text": text[item["start"]:item["end"]], "ids": item["ids"],
                        "anchor": anchors[0] if anchors else None, "more_anchors": anchors[1:],
                        "conflict": any(i in conflicts for i in item["ids"]),
-                       "entries": [info(i) for i in item["ids"]]})
+                       "entries": [info(i) for i in item["ids"]], "at": pos, "n": len(pieces) + 1})
         cursor = item["end"]
     if cursor < len(text):
-        pieces.append({"kind": "text", "text": text[cursor:]})
-    return {"pieces": pieces, "count": len(found), "ids": len(seen), "gap_label": label("text_gap", lang)}
+        pieces.append({"kind": "text", "text": text[cursor:], "at": cursor})
+    context = {"pieces": pieces, "count": len(found), "ids": len(seen), "gap_label": label("text_gap", lang),
+               "rows": None, "before": "", "en_anchors": set()}
+    if lang == "en":
+        from ..translation import english_paragraphs
+
+        context.update(parallel_rows(pieces, text, english_paragraphs(data_dir), info, conflicts))
+    return context
+
+
+def _cut(pieces: list[dict], start: int, end: int) -> list[dict]:
+    """The pieces of ``[start, end]`` of the text (a text piece clipped to it; a point piece, a
+    gap or a paragraph anchor, at ``end`` belongs to it)."""
+    out = []
+    for piece in pieces:
+        at = piece["at"]
+        if piece["kind"] == "text":
+            a, b = max(at, start), min(at + len(piece["text"]), end)
+            if a < b:
+                out.append({**piece, "text": piece["text"][a - at:b - at], "at": a})
+        elif piece["kind"] == "mark":
+            if start <= at < end:
+                out.append(piece)
+        elif start <= at <= end:
+            out.append(piece)
+    return out
+
+
+def parallel_rows(pieces: list[dict], text: str, english, info, conflicts: dict) -> dict:
+    """The English page's report: ``rows`` (one per paragraph: ``number``, ``id``, the Chinese
+    ``zh`` pieces, the English ``en`` pieces, the translator's ``note``), ``before`` and each
+    row's ``after`` (the text between paragraphs, blank lines: the report stays verbatim) and
+    ``en_anchors`` (the ids with an English mark)."""
+    gap_row: dict[str, int] = {}
+    rows = []
+    for p in english:
+        zh = _cut(pieces, p.start, p.end)
+        for piece in zh:
+            if piece["kind"] == "gap":
+                gap_row[piece["id"]] = p.number
+        rows.append({"number": p.number, "id": f"p-{p.number}", "zh": zh, "english": p, "note": p.note})
+    # a gap mark of the English stands in the row of the Chinese one: where the translation
+    # marks it when that is the same paragraph, else at the start or the end of the paragraph,
+    # as in the Chinese
+    from ..translation import Figure, Gap
+
+    seen: set[str] = set()
+    n = 0
+    for row in rows:
+        p = row.pop("english")
+        en: list[dict] = []
+        own = [piece for piece in row["zh"] if piece["kind"] == "gap"]
+        placed = set()
+        for seg in p.segments:
+            if isinstance(seg, Gap):
+                gap = next((g for g in own if g["id"] == f"gap-{seg.gap_id}"), None)
+                if gap is not None:
+                    en.append({"kind": "gap", "id": gap["id"]})
+                    placed.add(gap["id"])
+            elif isinstance(seg, Figure):
+                n += 1
+                anchors = [i for i in seg.ids if i not in seen]
+                seen.update(anchors)
+                en.append({"kind": "mark", "text": seg.text, "ids": list(seg.ids),
+                           "anchor": f"en-{anchors[0]}" if anchors else None,
+                           "more_anchors": [f"en-{i}" for i in anchors[1:]],
+                           "conflict": any(i in conflicts for i in seg.ids),
+                           "entries": [info(i) for i in seg.ids], "n": n})
+            elif seg:
+                en.append({"kind": "text", "text": seg})
+        for gap in own:
+            if gap["id"] not in placed:
+                mark = {"kind": "gap", "id": gap["id"]}
+                en = [mark, *en] if gap["at"] == p.start else [*en, mark]
+        row["en"] = en
+    for i, row in enumerate(rows):
+        end = english[i].end
+        nxt = english[i + 1].start if i + 1 < len(english) else len(text)
+        row["after"] = text[end:nxt]
+    before = text[:english[0].start] if english else text
+    return {"rows": rows, "before": before, "en_anchors": seen}
