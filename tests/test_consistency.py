@@ -219,7 +219,11 @@ def test_ambiguities(checks):
     affected = set(gaps.loc["text_gap.eldercare_opening", "indicator_ids"].split(", "))
     assert {"eldercare.beds.total", "eldercare.beds.nursing", "eldercare.funding.services"} <= affected
     assert not any(i.startswith("eldercare.home_care.") for i in affected)    # "2022年以来" is printed there
-    assert all(g.startswith("Text probably lost here") for g in ga.load_reference("text-gaps")["note_en"])
+    # the check says what a gap is (the label), the data's note only gives the readings
+    assert all(e.startswith("Text probably lost here: ") and e.count("Text probably lost here") == 1
+               for e in gaps["explanation_en"])
+    assert all(z.startswith("此处可能缺失文字：") and z.count("可能缺失") == 1 for z in gaps["explanation_zh"])
+    assert not any("probably lost here" in g for g in ga.load_reference("text-gaps")["note_en"])
     assert checks.loc["eldercare.undefined_very_old", "status"] == "ambiguous"
     assert checks.loc["eldercare.beds.growth_base", "status"] == "unverifiable"
     assert checks.loc["lower_bound.social_affairs.lottery.sales", "status"] == "unverifiable"

@@ -36,6 +36,23 @@ SITE_PAGES = ["index.html", *[f"{n}.html" for n in NOTEBOOKS], "source.html", "d
 INSTALL = "apt-get install chromium fonts-noto-cjk"
 
 
+def plugin_chrome(lang: str, stems, other: str | None):
+    """The header and footer of ``lang``'s pages as the builder makes them (guilin_report.run's
+    chrome): the notebooks' pages by their names, the plug-in's pages and its words."""
+    import json
+
+    from guilin_analysis.sitepages import plugin
+    from guilin_report.site import Chrome, nav_names
+
+    def source(stem):
+        path = REPO_ROOT / "notebooks" / f"{stem}.ipynb"
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+    words = {key: texts[lang] for key, texts in plugin.words().items() if isinstance(texts.get(lang), str)}
+    return Chrome(lang, nav_names({s: source(s) for s in stems}, lang), "1.0.0", "0" * 64, other,
+                  plugin.citation("1.0.0", lang), extra=tuple(plugin.nav(lang)), words=tuple(sorted(words.items())))
+
+
 @pytest.fixture(scope="module")
 def site(built_site):
     """The one real build of the whole site, both languages, shared by the session (conftest)."""
@@ -215,6 +232,27 @@ def test_gap_marks_say_text_is_probably_lost_where_it_most_likely_is(site):
     assert "凡、极为不易的一年" in text
 
 
+@pytest.mark.parametrize("column, note", [
+    ("note_en", "Text probably lost here: the passage opens mid-sentence."),
+    ("note_en", "The passage opens mid-sentence; text probably lost here."),
+    ("note_zh", "此处文字可能缺失：养老服务部分从半句话开始。"),
+    ("note_zh", "此处可能缺失文字：养老服务部分从半句话开始。"),
+])
+def test_a_gap_note_that_repeats_the_pages_label_is_refused(data_copy, column, note):
+    """The page (and the audit) says what a gap is before its note; the note gives only the
+    readings. A note that says it again is refused, naming its file, line and column."""
+    path = data_copy / "source" / "text-gaps.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert validate(data_copy) == []
+    frame.loc[0, column] = note
+    frame.to_csv(path, index=False)
+    messages = [str(p) for p in validate(data_copy)]
+    assert len(messages) == 1 and "text-gaps.csv" in messages[0], messages
+    assert messages[0].endswith(f"line 2, column {column}: the note repeats what the page says before it "
+                                "(\"Text probably lost here\", \"此处可能缺失文字\"); the note gives only the "
+                                "readings of the gap, so remove those words"), messages
+
+
 def test_used_on_lists_the_pages_whose_outputs_declare_the_id(tmp_path):
     """"Used on" comes from the executed notebooks' declared ids (the display protocol), in
     both places the protocol allows, never from their source text; the builder's own
@@ -222,7 +260,6 @@ def test_used_on_lists_the_pages_whose_outputs_declare_the_id(tmp_path):
     import nbformat
 
     from guilin_analysis.sitepages import site_files, usage
-    from guilin_report.site import Chrome
 
     def executed(stem, ids_top, ids_mime, source=""):
         nb = nbformat.v4.new_notebook()
@@ -242,7 +279,7 @@ def test_used_on_lists_the_pages_whose_outputs_declare_the_id(tmp_path):
     used = usage.used_on(tmp_path, ["01_eldercare", "02_governance", "03_broken"])
     assert used == {"eldercare.beds.nursing": ["01_eldercare", "02_governance"], "eldercare.beds.total": ["01_eldercare"]}
 
-    chrome = Chrome("en", ("01_eldercare", "02_governance"), "1.0.0", "0" * 64, "zh")
+    chrome = plugin_chrome("en", ("01_eldercare", "02_governance"), "zh")
     page = site_files(chrome, "now", DATA_DIR, tmp_path)["source.html"].decode("utf-8")
 
     def tip(ident):
@@ -656,7 +693,6 @@ def test_translation_and_glossary_text_is_escaped(tmp_path):
     from guilin_analysis.sitepages import site_files
     from guilin_analysis.translation import translation_problems
     from guilin_analysis.glossary import glossary_problems
-    from guilin_report.site import Chrome
 
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
@@ -665,19 +701,23 @@ def test_translation_and_glossary_text_is_escaped(tmp_path):
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame.loc[1, "text_en"] = f"By Zhang Yuan {hostile} & staff"
     frame.loc[1, "note_en"] = f"A note {hostile}"
+    frame.loc[1, "note_zh"] = f"译注{hostile}"              # a translator's note has its Chinese (check)
     frame.to_csv(path, index=False)
     path = data / "source" / "glossary.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame.loc[1, "explanation_en"] = frame.loc[1, "explanation_en"] + f" {hostile}"
     frame.loc[frame["term_id"] == "tekun", "term_en"] = "people in <b>extreme</b> poverty"   # not left in the English
     frame.to_csv(path, index=False)
-    assert translation_problems(data) == [] and glossary_problems(data) == []       # still valid data
-    files = site_files(Chrome("en", tuple(NOTEBOOKS), "1.0.0", "0" * 64, "zh"), "now", data, tmp_path)
+    assert validate(data) == [] and translation_problems(data) == [] and glossary_problems(data) == []   # still valid
+    files = site_files(plugin_chrome("en", NOTEBOOKS, "zh"), "now", data, tmp_path)
+    zh_files = site_files(plugin_chrome("zh", NOTEBOOKS, "en"), "now", data, tmp_path)
     source, glossary = files["source.html"].decode("utf-8"), files["glossary.html"].decode("utf-8")
     escaped = "&lt;img src=x onerror=alert(&#39;x&#39;)&gt;"
     assert f"By Zhang Yuan {escaped} &amp; staff" in source and f"A note {escaped}" in source
     assert escaped in glossary and "people in &lt;b&gt;extreme&lt;/b&gt; poverty" in glossary
-    for page in (source, glossary):
+    zh_data = zh_files["data.html"].decode("utf-8")             # the translation's table, with its note_zh
+    assert f"译注{escaped}" in zh_data
+    for page in (source, glossary, zh_data, *(f.decode("utf-8") for n, f in zh_files.items() if n.endswith(".html"))):
         assert "<img src=x" not in page and "<b>extreme" not in page
 
 

@@ -166,13 +166,14 @@ def test_the_readme_metric_recipe_errors_are_the_real_ones(my_data):
 
 
 ROW = ("eldercare.beds.institutional,eldercare,养老机构床位数,Beds in eldercare institutions,13372,张,,2022,stock,"
-       "exact,养老机构床位数13372张,")
+       "exact,养老机构床位数13372张,,")          # 13 columns: ..., quote, note, note_zh
 MISTAKES = [lambda r: r.replace(",养老机构床位数13372张,", ",养老机构床位13372张,"),
             lambda r: r.replace(",13372,", ",13327,"),
             lambda r: r.replace(",13372,", ',"13,372",'),
             lambda r: r.replace(",张,", ",床,"),
             lambda r: r.replace(",exact,", ",about,"),
             lambda r: r.replace(",stock,", ",at_report,"),
+            lambda r: r.replace(",养老机构床位数13372张,,", ",养老机构床位数13372张,A note in English only.,"),
             lambda r: f"{r}\n{r.replace('养老机构床位数,', '养老机构床位数（新）,')}"]
 
 

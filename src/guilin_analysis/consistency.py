@@ -528,7 +528,9 @@ def _text_gaps(c: _Context) -> list[Check]:
     for gap in c.gaps.itertuples(index=False):
         ids = [i for i in gap.indicator_ids.split(", ") if i and c.has(i)]
         found = gap.anchor in c.text
-        zh, en = gap.note_zh, gap.note_en
+        # the data's note gives the readings; what it is (text probably lost) is the label's
+        zh = f"{label('text_gap', 'zh')}：{gap.note_zh}"
+        en = f"{label('text_gap', 'en')}: {gap.note_en}"
         if ids:
             zh += f"涉及的数字：{c.figs(ids, 'zh')}。"
             en += f" Figures affected: {c.figs(ids, 'en')}."

@@ -54,6 +54,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .labels import LABELS
 from .paths import DESCRIPTOR_NAME, data_path
 from .provenance import QUALIFIER_PLACES, chinese_number, numbers_in, provenance_problems, value_in_quote
 
@@ -945,6 +946,20 @@ def _unit_bound_problem(label: dict, unit: str, value: float) -> str | None:
     return None
 
 
+GAPS = "text-gaps"
+#: What a gap is, which the page and the audit say before each note (labels "text_gap"): a note
+#: of text-gaps gives only the readings, or a reader gets the words twice.
+_GAP_LABEL = re.compile("|".join([re.escape(v) for v in LABELS["text_gap"].values()]
+                                 + [r"^\s*此处.{0,4}缺失", r"text (was )?(probably |likely )?lost here"]), re.I)
+_GAP_LABEL_REPEATED = (f"the note repeats what the page says before it (\"{LABELS['text_gap']['en']}\", "
+                       f"\"{LABELS['text_gap']['zh']}\"); the note gives only the readings of the gap, "
+                       "so remove those words")
+
+
+def _repeats_gap_label(note: str) -> bool:
+    return bool(_GAP_LABEL.search(note))
+
+
 def _check_table(root: Path, res: dict, descriptor: dict) -> _Table:
     """Read and check one tabular resource against its schema (not its foreign keys)."""
     path = root / res["path"]
@@ -1045,6 +1060,10 @@ def _check_table(root: Path, res: dict, descriptor: dict) -> _Table:
             elif filled == (False, True):
                 problems.append(Problem(file, line, o, f"the row has a {c} but no {o}; a {c} gives the Chinese of "
                                                        f"a {o}, so write that {o} or empty both"))
+        if res["name"] == GAPS:
+            for name in ("note_en", "note_zh"):
+                if name in header and _repeats_gap_label(row[header.index(name)]):
+                    problems.append(Problem(file, line, name, _GAP_LABEL_REPEATED))
         for unit_field, value_field, labels in bounded:
             unit, value = values.get(unit_field), values.get(value_field)
             label = labels.get(unit)
