@@ -162,7 +162,8 @@ def test_the_readme_metric_recipe_errors_are_the_real_ones(my_data):
     with pytest.raises(KeyError) as caught:
         ga.derived_metrics("my-data")
     head, tail = re.search(r"`(formula 'eldercare.beds.nursin / )…(' uses [^`]*)`", _prose()).groups()
-    assert caught.value.args[0].startswith(head) and caught.value.args[0].endswith(tail)
+    assert head in caught.value.args[0] and caught.value.args[0].endswith(tail)
+    assert caught.value.args[0].startswith("metrics/metric-definitions.csv, line ")   # where, too
 
 
 ROW = ("eldercare.beds.institutional,eldercare,养老机构床位数,Beds in eldercare institutions,13372,张,,2022,stock,"

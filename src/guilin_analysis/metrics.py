@@ -233,7 +233,10 @@ def derived_metrics(data_dir: str | os.PathLike | None = None, exact: bool = Fal
               **dict(zip(definitions["metric_id"], definitions["ratio"]))}
     rows = []
     for line, metric in enumerate(definitions.to_dict("records"), start=2):
-        value, inputs = _evaluate(metric["formula"], values)
+        try:
+            value, inputs = _evaluate(metric["formula"], values)
+        except KeyError as err:                  # an id the package does not have
+            raise KeyError(f"{_FILE}, line {line}, column formula: {err.args[0]}") from None
         keys = {ratios[i] for i in inputs if ratios.get(i)}
         if len(keys) > 1:
             raise ValueError(f"{_FILE}, line {line}, column formula: metric {metric['metric_id']} combines shares "

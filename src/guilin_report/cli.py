@@ -102,9 +102,11 @@ def _check(args) -> int:
     problems = load().check(data_path(args.data_dir), thorough=True)   # Frictionless only once the fast checks pass
     for problem in problems:
         print(problem)
+    sys.stdout.flush()                   # every problem before the summary, whatever the streams
     where = args.data_dir or "data/"
     if problems:
-        print(f"{len(problems)} problems in {where}", file=sys.stderr)
+        count = len(problems)
+        print(f"{count} problem{'s' * (count != 1)} in {where}", file=sys.stderr, flush=True)
         return 1
     print(f"{where}: valid")
     return 0

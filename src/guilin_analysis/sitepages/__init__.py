@@ -146,7 +146,15 @@ class GuilinPlugin:
             from ..glossary import glossary_problems
             from ..translation import translation_problems
 
-            return [str(p) for p in [*translation_problems(data_dir), *glossary_problems(data_dir)]]
+            problems = [str(p) for p in [*translation_problems(data_dir), *glossary_problems(data_dir)]]
+            if not problems:                     # every formula evaluates (an unknown id, a bound)
+                from ..metrics import derived_metrics
+
+                try:
+                    derived_metrics(data_dir)
+                except (KeyError, ValueError) as err:
+                    problems.append(f"{Path(data_dir).name}/{err.args[0]}")
+            return problems
         except DataValidationError as err:
             return [str(p) for p in err.problems]
         except Exception as err:
