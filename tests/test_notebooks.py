@@ -266,7 +266,8 @@ def paragraph_faults(text: str, report: str) -> list[str]:
     """Clauses that name a paragraph (the closing one, the second-to-last) and cite figures, none of
     which that paragraph holds: the paragraph named is not the one the figures stand in."""
     body, faults = _body_paragraphs(report), []
-    for clause in re.split(r"(?<=[。；;])|(?<=\.)\s", text):
+    text = re.sub(r"<[^>]*>", "\n", text)                      # a table cell is a clause of its own
+    for clause in re.split(r"(?<=[。；;])|(?<=\.)\s|\n|\s{2,}", text):
         for pattern, index in _NAMED_PARAGRAPHS.items():
             if not re.search(pattern, clause, re.I):
                 continue
