@@ -98,7 +98,18 @@ def test_a_rounded_bound_stays_a_bound(rounded, m):
             assert shown <= exact + 1e-9, metric_id
         if bound == "upper":
             assert shown >= exact - 1e-9, metric_id
-    assert supported(31578.19, 31560, 31590, "lower") == 31570 and supported(31623.97, 31610, 31640, "upper") == 31630
+    # a bound is rounded outward at whole units, not at its inputs' uncertainty: 32715 / 1.036 = 31578.19
+    assert supported(31578.19, 31560, 31590, "lower") == 31578 and supported(31623.97, 31610, 31640, "upper") == 31624
+    assert supported(31578.99, 31560, 31590, "lower") == 31578 and supported(31623.01, 31610, 31640, "upper") == 31624
+    assert supported(27.2365, 27.2, 27.3, "lower") == 27.23
+
+
+def test_the_printed_range_of_implied_beds_matches_the_notebooks(rounded, m):
+    # "全市养老服务床位达到32715张，较2021年增加3.5%": 32715 / 1.036 = 31578.2, 32715 / 1.0345 = 31623.97
+    assert rounded.loc["eldercare.beds_2021_implied_low", "value"] == 31578 == math.floor(
+        m.loc["eldercare.beds_2021_implied_low", "value"])
+    assert rounded.loc["eldercare.beds_2021_implied_high", "value"] == 31624 == math.ceil(
+        m.loc["eldercare.beds_2021_implied_high", "value"])
 
 
 def test_nursing_share_both_readings(m):

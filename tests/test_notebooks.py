@@ -150,7 +150,7 @@ def test_no_like_for_like_where_the_definitions_differ():
 
 
 def test_the_78_stations_are_not_given_the_funds():
-    """Only the closing paragraph ties 922.52万元 to a count of stations (99); the 78 follow lost text."""
+    """Only the second-to-last paragraph ties 922.52万元 to a count of stations (99); the 78 follow lost text."""
     nb = _read(NOTEBOOKS_DIR / "02_governance.ipynb")
     prose = _prose(nb, "zh") + _prose(nb, "en")
     assert "同一笔资金、同样的服务人次" not in prose and "the same funds and the same number of services" not in prose
@@ -242,3 +242,86 @@ def test_chinese_output_reads_as_the_report_prints():
         for text in zh:
             assert "报告" not in text.replace("报告期", ""), (path.stem, text[:80])
             assert not re.search(r"\d,\d{3}", text), (path.stem, re.findall(r".{6}\d,\d{3}.{3}", text))
+
+
+# ------------------------------------------------- a paragraph named must be the paragraph meant
+
+def _body_paragraphs(report: str) -> list[str]:
+    """The report's paragraphs of running text: no photo captions (▲▼◀), no photo credit （…）."""
+    lines = [line.strip() for line in report.splitlines() if line.strip()]
+    return [line for line in lines if not line.startswith(("▲", "▼", "◀", "（", "("))]
+
+
+def _figures(clause: str) -> list[str]:
+    """The figures of a clause as the report prints them: 63,654 -> 63654, 9.2252 million -> 922.52."""
+    clause = re.sub(r"(?<=\d),(?=\d{3})", "", clause)
+    clause = re.sub(r"(\d+(?:\.\d+)?) million", lambda m: f"{float(m.group(1)) * 100:g}", clause)
+    return re.findall(r"\d+(?:\.\d+)?", clause)
+
+
+_NAMED_PARAGRAPHS = {r"结尾段|closing paragraph": -1, r"倒数第二段|second-to-last paragraph": -2}
+
+
+def paragraph_faults(text: str, report: str) -> list[str]:
+    """Clauses that name a paragraph (the closing one, the second-to-last) and cite figures, none of
+    which that paragraph holds: the paragraph named is not the one the figures stand in."""
+    body, faults = _body_paragraphs(report), []
+    text = re.sub(r"<[^>]*>", "\n", text)                      # a table cell is a clause of its own
+    for clause in re.split(r"(?<=[。；;])|(?<=\.)\s|\n|\s{2,}", text):
+        for pattern, index in _NAMED_PARAGRAPHS.items():
+            if not re.search(pattern, clause, re.I):
+                continue
+            held = set(_figures(body[index]))
+            figures = _figures(clause)
+            if figures and not held.intersection(figures):
+                faults.append(clause.strip())
+    return faults
+
+
+def test_a_paragraph_named_holds_the_figures_it_is_cited_for():
+    from guilin_analysis.data import load_report_text
+    report = load_report_text()
+    body = _body_paragraphs(report)
+    assert body[-1].startswith("一项项群众看得见") and "99个" in body[-2]      # 24 closes the text; 23 has the 99
+    # the fault the second reading found: the 99 is not in the closing paragraph
+    assert paragraph_faults("结尾段把922.52万元与99个乡镇（街道）社工站写在一起。", report)
+    assert paragraph_faults("The closing paragraph ties 9.2252 million yuan to 99 township stations.", report)
+    assert not paragraph_faults("倒数第二段把922.52万元与99个乡镇（街道）社工站写在一起。", report)
+    assert not paragraph_faults("The second-to-last paragraph ties 9.2252 million yuan to 99 township stations.", report)
+    assert paragraph_faults("倒数第二段写到建成乡镇（街道）社工站78个。", report)    # the 78 stand in paragraph 16
+    for path in NOTEBOOKS:
+        assert not paragraph_faults(_every_text(path), report), path.stem
+
+
+def test_the_data_names_the_paragraph_that_holds_the_figure():
+    import csv
+    from guilin_analysis.data import load_report_text
+    from guilin_analysis.paths import DATA_DIR
+    report = load_report_text()
+    for name in (INDICATORS_CSV, "metrics/metric-definitions.csv", "source/glossary.csv"):
+        with open(DATA_DIR / name, encoding="utf-8", newline="") as f:
+            for line, row in enumerate(csv.DictReader(f), start=2):
+                for column, value in row.items():
+                    assert not paragraph_faults(value or "", report), (name, line, column)
+
+
+# "并非每名注册志愿者都属于某支队伍" / "not every volunteer belongs to a team": the report does not say
+_MEMBERSHIP = re.compile(r"并非每.{0,8}都属于|not every [\w ]{0,30}belongs?", re.I)
+
+
+def membership_claims(text: str) -> list[str]:
+    """Sentences asserting that some volunteers belong to no team, which the report never says."""
+    return [m.group(0) for m in _MEMBERSHIP.finditer(text)]
+
+
+def test_no_claim_that_some_volunteers_belong_to_no_team():
+    assert membership_claims("平均每支队伍约168人（并非每名志愿者都属于某支队伍）")
+    assert membership_claims("about 168 per team (not every volunteer belongs to a team)")
+    assert not membership_claims("约168人（志愿者不一定都属于某支队伍）") and \
+        not membership_claims("(volunteers need not all belong to a team)")
+    import csv
+    from guilin_analysis.paths import DATA_DIR
+    for path in NOTEBOOKS:
+        assert not membership_claims(_every_text(path)), path.stem
+    with open(DATA_DIR / "metrics/metric-definitions.csv", encoding="utf-8", newline="") as f:
+        assert not membership_claims(f.read())

@@ -215,7 +215,7 @@ def _probable(c: _Context, first: str) -> tuple[str, str] | None:
     return (f"但第一次表述所在之处（“{gap.anchor}”）之前很可能有文字在刊发时缺失，缺失的文字可能使两者并不矛盾"
             f"（例如第一次说的是较早的一批，另有一笔资金，第二次是现在的总数）；报道没有说明，故判为很可能矛盾。",
             f"but text was probably lost in publication just before the first statement (\"{gap.anchor}\"), and the "
-            f"lost text may have reconciled them (the first an earlier batch with its own sum, the second the total now); "
+            f"lost text may have reconciled them (for example, the first an earlier batch with its own sum, the second the total now); "
             f"the report does not say, so this is a probable conflict.")
 
 

@@ -161,7 +161,9 @@ def _interval(formula: str, values: dict[str, float], halves: dict[str, float], 
 def supported(value: float, low: float, high: float, bound: str = "exact") -> float:
     """``value`` rounded at the first digit that the interval ``[low, high]`` leaves uncertain;
     from exact inputs, four significant digits (or whole). A lower bound is rounded down and an
-    upper bound up, so that the rounded value is still a bound (31578.2 -> 31570, not 31580)."""
+    upper bound up, so that the rounded value is still a bound; and since a bound already holds
+    the uncertainty of its inputs, it is rounded outward no coarser than whole units, the decimals
+    the notebooks print it with (31578.2 -> 31578, not 31570; 31623.97 -> 31624)."""
     half = (high - low) / 2
     if not math.isfinite(value) or value == 0:
         return value
@@ -173,6 +175,7 @@ def supported(value: float, low: float, high: float, bound: str = "exact") -> fl
         place = 4 - 1 - math.floor(math.log10(abs(value)))
     if bound == "exact":
         return float(round(value, place))
+    place = max(place, 0)
     step = 10.0 ** -place
     cut = math.floor if bound == "lower" else math.ceil
     return float(round(cut(value / step + (1e-9 if bound == "lower" else -1e-9)) * step, max(place, 0)))
