@@ -295,3 +295,22 @@ def test_a_table_without_its_chinese_column_shows_english_and_is_named(data_copy
     page = datapage.page_tables(tables, "zh", FOLDER)[0]
     note = page["rows"][0]["cells"][[c["name"] for c in page["columns"]].index("note")]
     assert note == {"text": frame.loc[0, "note"], "lang": "en", "href": None}
+
+
+def test_an_inferred_year_is_marked_on_the_data_page():
+    """The data page's period column says a year is inferred, as every other page does."""
+    from guilin_analysis.lookup import Facts
+    from guilin_analysis.sitepages import DOWNLOADS, downloads
+
+    _, tables = downloads.download_files(DATA_DIR, DOWNLOADS)
+    inferred = set(Facts(DATA_DIR).inferred)
+    assert "eldercare.beds.total" in inferred
+    for lang, mark in (("zh", "（推定）"), ("en", " (inferred)")):
+        page = next(t for t in datapage.page_tables(tables, lang, DOWNLOADS, inferred) if t["name"] == "report-indicators")
+        at = [c["name"] if isinstance(c, dict) and "name" in c else c for c in page["columns"]]
+        rows = {r["id"]: r["cells"] for r in page["rows"]}
+        cells = [c["text"] if isinstance(c, dict) else c for c in rows["row-eldercare.beds.total"]]
+        assert any(str(c).endswith(mark) for c in cells), (lang, cells, at)
+        assert "eldercare.home_care.contracted_elders" not in inferred          # 2022年以来 is printed
+        plain = [c["text"] if isinstance(c, dict) else c for c in rows["row-eldercare.home_care.contracted_elders"]]
+        assert not any(str(c).endswith(mark) for c in plain), (lang, plain)

@@ -38,6 +38,7 @@ CITATION_TITLE = "Guilin civil affairs since 2022: data and analysis"
 CITATION_AUTHOR = "guilin-civil-affairs project"
 CITATION_YEAR = "2026"
 CITATION_AUTHOR_ZH = "guilin-civil-affairs项目"
+CITATION_TITLE_ZH = "桂林市民政工作（2022年以来）：数据与分析"
 _DATE = re.compile(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日")
 
 
@@ -59,7 +60,7 @@ def citation(data_version: str, lang: str = "en", data_dir: Path | None = None) 
     title = "市民政局：笃行实干增福祉 栉风沐雨惠民生"
     if lang == "zh":
         after = f"，不早于{latest[0]}年{latest[1]}月{latest[2]}日" if latest else ""
-        return (f"{CITATION_AUTHOR_ZH}（{CITATION_YEAR}）：{CITATION_TITLE}（guilin-analysis {__version__}；"
+        return (f"{CITATION_AUTHOR_ZH}（{CITATION_YEAR}）：{CITATION_TITLE_ZH}（guilin-analysis {__version__}；"
                 f"数据包{data_version}）。所据原文：张苑《{title}》，本报，未注明日期{after}。")
     after = f", not before {latest[0]}-{latest[1]:02d}-{latest[2]:02d}" if latest else ""
     return (f"{CITATION_AUTHOR} ({CITATION_YEAR}). {CITATION_TITLE} (guilin-analysis {__version__}; "
@@ -117,7 +118,10 @@ def site_files(chrome, built_at: str, data_dir: Path, notebooks_dir: Path,
     context = source.source_context(lang, data_dir, used_on, nav_label)
     files[SOURCE_PAGE] = source_html(chrome, built_at, context).encode("utf-8")
     charts = datapage.chart_files(Path(notebooks_dir), list(chrome.notebooks), lang, nav_label)
-    files[DATA_PAGE] = data_html(chrome, built_at, datapage.page_tables(tables, lang, DOWNLOADS),
+    from ..lookup import Facts
+
+    inferred = set(Facts(data_dir).inferred)
+    files[DATA_PAGE] = data_html(chrome, built_at, datapage.page_tables(tables, lang, DOWNLOADS, inferred),
                                  datapage.column_sheet(columns, lang, tables), charts).encode("utf-8")
     files[GLOSSARY_PAGE] = glossary_html(chrome, built_at, glossarypage.glossary_terms(data_dir, lang)).encode("utf-8")
     return files

@@ -123,8 +123,11 @@ def cell(table: str, column: str, value: str, lang: str, field: dict | None = No
     return {"text": breakable(text) if column in ID_COLUMNS else text, "lang": cell_lang, "href": href}
 
 
-def page_tables(tables, lang: str, folder: str) -> list[dict]:
-    """Every table for the template: name, title, description, csv, columns, rows, hidden columns."""
+def page_tables(tables, lang: str, folder: str, inferred: set[str] = frozenset()) -> list[dict]:
+    """Every table for the template: name, title, description, csv, columns, rows, hidden columns.
+
+    ``inferred``: the indicators whose year the analysis infers (``Facts.inferred``); their
+    period cell says so, as every other page does (the CSV keeps the bare year)."""
     out = []
     all_fields = table_fields(tables)
     for table in tables:
@@ -142,9 +145,14 @@ def page_tables(tables, lang: str, folder: str) -> list[dict]:
         rows = []
         for values in table.frame.itertuples(index=False):
             values = ["" if v is None else str(v) for v in values]
-            rows.append({"id": f"{anchor}{values[0]}" if anchor else None,
-                         "cells": [cell(table.name, columns[i], values[i], lang, fields.get(columns[i]), computed,
-                                        chinese_of) for i in index]})
+            cells = [cell(table.name, columns[i], values[i], lang, fields.get(columns[i]), computed,
+                          chinese_of) for i in index]
+            if table.name == "report-indicators" and values[0] in inferred and "period" in shown:
+                at = shown.index("period")
+                mark = "（推定）" if lang == "zh" else " (inferred)"
+                cells[at] = {**cells[at], "text": f"{cells[at]['text']}{mark}"} if isinstance(cells[at], dict) \
+                    else f"{cells[at]}{mark}"
+            rows.append({"id": f"{anchor}{values[0]}" if anchor else None, "cells": cells})
         out.append({
             "name": table.name, "title": title, "description": description, "title_lang": title_lang,
             "csv": f"{folder}/{table.name}.csv",
