@@ -213,7 +213,7 @@ class FakeExecutor:
         self.sizes: list[int] = []
         self.closed = 0
 
-    def __call__(self, size):
+    def __call__(self, size, preload=None):      # as WorkerPool(size, preload) is called
         self.sizes.append(size)
         return self
 
