@@ -23,7 +23,8 @@ from filelock import FileLock
 from guilin_analysis.paths import DATA_DIR, REPO_ROOT
 
 from build_helpers import (CLI, FAKE_EXECUTOR, FakeExecutor, LiveMarkup, alive, build_in_process, echo, fail,
-                           installed_plugin, notebook, run, run_patched, snapshot, timeout, unreadable)
+                           installed_plugin, notebook, run, run_patched, snapshot, template_scripts, timeout,
+                           unreadable)
 from conftest import no_kernel_env
 
 
@@ -93,8 +94,9 @@ def test_markup_from_a_notebook_is_inert_in_pages_and_index(folder):
 
 @pytest.mark.kernel
 def test_markup_in_every_data_field_is_inert_in_a_real_page(tmp_path):
-    """A data copy with markup in the free-text fields (names, notes, sources), built with the
-    real eldercare notebook: the page and the index run nothing from the data."""
+    """A data copy with markup in the free-text fields (names, notes, sources, definitions, in
+    English and in Chinese), built with the real overview (whose key figures the index shows) and
+    eldercare notebooks in both languages: the pages and the index run nothing from the data."""
     import csv
     import io
 
@@ -106,7 +108,8 @@ def test_markup_in_every_data_field_is_inert_in_a_real_page(tmp_path):
         rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
         for row in rows:
             # (the division names are left alone: the notebooks count divisions by their names)
-            for column in ("name_zh", "name_en", "note", "source"):
+            for column in ("name_zh", "name_en", "note", "note_zh", "source", "source_zh",
+                           "definition", "definition_zh"):
                 if column in row:
                     row[column] = f"{row[column]} {HOSTILE}"
         text = io.StringIO()
@@ -115,13 +118,17 @@ def test_markup_in_every_data_field_is_inert_in_a_real_page(tmp_path):
         writer.writerows(rows)
         path.write_text(text.getvalue(), encoding="utf-8")
     out = tmp_path / "out"
-    result = run("build", "--out", out, "--data-dir", data, "--only", "eldercare", "--lang", "en")
+    result = run("build", "--out", out, "--data-dir", data, "--only", "overview", "eldercare")
     assert result.returncode == 0, result.stderr             # the data gate (check) passes it
-    for name in ("01_eldercare.html", "index.html", "source.html", "data.html"):
-        text = (out / "en" / name).read_text(encoding="utf-8")
-        live = LiveMarkup(text)
-        assert live.scripts == [] and live.handlers == [] and live.js_urls == [], name
-        assert "&lt;script&gt;" in text, name                  # the data's markup shows as text
+    own = template_scripts(REPO_ROOT / "src" / "guilin_report" / "templates",
+                           REPO_ROOT / "src" / "guilin_analysis" / "sitepages" / "templates")
+    for lang in ("en", "zh"):
+        for name in ("00_overview.html", "01_eldercare.html", "index.html", "source.html", "data.html"):
+            text = (out / lang / name).read_text(encoding="utf-8")
+            live = LiveMarkup(text)
+            # the data and source pages carry their templates' own scripts (a filter, a tooltip nudge)
+            assert live.only_own_scripts(own) and live.handlers == [] and live.js_urls == [], (lang, name)
+            assert "&lt;script&gt;" in text, (lang, name)      # the data's markup shows as text
 
 
 # ---------------------------------------------------------------- 2. permissions
