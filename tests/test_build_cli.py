@@ -422,25 +422,31 @@ def test_ctrl_c_stops_a_build_started_with_sigint_ignored(folder):
 
 # ---------------------------------------------------------------- 5/10. one sentence, nothing touched
 
-def test_an_exception_of_the_data_layer_stops_the_build_before_any_kernel(folder, tmp_path, monkeypatch):
-    import guilin_analysis.lookup as lookup
+@pytest.mark.parametrize("hook", ["data_files", "key_figures"])
+def test_an_exception_of_the_data_layer_stops_the_build_before_any_kernel(hook, folder, tmp_path, monkeypatch):
+    """The project's layer raising (its data valid by the check) where the builder calls it
+    before any kernel: the files that are the data (without them, no data hash), the index's
+    key figures (computed again for new data)."""
     from guilin_analysis.data import DataValidationError, Problem
 
     nbs, out = folder
     steady(nbs)
-    assert build(nbs, out, "--lang", "en", plugin=installed_plugin())[0] == 0
+    plugin = installed_plugin()
+    assert build(nbs, out, "--lang", "en", plugin=plugin)[0] == 0
     before = snapshot(out)
 
-    def key_figures(lang, data_dir=None):
+    def raises(*args, **kwargs):
         raise DataValidationError([Problem("units.csv", 3, "unit", "'张' has no label")])
 
-    monkeypatch.setattr(lookup, "key_figures", key_figures)
+    monkeypatch.setattr(type(plugin), hook, raises)
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     (data / "CHANGES.txt").write_text("new data: the key figures are computed again\n", encoding="utf-8")
-    code, err, fake = build(nbs, out, "--lang", "en", "--data-dir", data, plugin=installed_plugin())
+    code, err, fake = build(nbs, out, "--lang", "en", "--data-dir", data, plugin=plugin)
     assert code == 1 and fake.ran == []
-    assert "units.csv, line 3, column unit" in one_line_error(err)
+    line = one_line_error(err)
+    assert "DataValidationError: units.csv, line 3, column unit: '张' has no label" in line, line
+    assert line.endswith(f"nothing was built and {out} is unchanged"), line
     assert snapshot(out) == before and not list(out.glob(".staging-*"))
 
 
