@@ -78,11 +78,16 @@ class LiveMarkup(HTMLParser):
     def __init__(self, text: str):
         super().__init__(convert_charrefs=True)
         self.scripts, self.handlers, self.js_urls = [], [], []
+        self.script_texts: list[str] = []     # the code of each script element, in order
+        self._in_script = False
         self.feed(text)
 
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "iframe", "object", "embed"):
             self.scripts.append((tag, attrs))
+        if tag == "script":
+            self._in_script = True
+            self.script_texts.append("")
         for name, value in attrs:
             if name.startswith("on"):
                 self.handlers.append((tag, name, value))
@@ -90,7 +95,36 @@ class LiveMarkup(HTMLParser):
             if name in self.URL_ATTRIBUTES and squashed.startswith(("javascript:", "vbscript:", "data:text/html")):
                 self.js_urls.append((tag, name, value))
 
-    handle_startendtag = handle_starttag
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        self._in_script = False
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.script_texts[-1] += data
+
+    def only_own_scripts(self, own: set[str]) -> bool:
+        """Whether every script element is a bare ``<script>`` whose code is one of ``own``
+        (the site templates' own scripts), so nothing that runs came from the data."""
+        return (all(tag == "script" and attrs == [] for tag, attrs in self.scripts)
+                and all(code in own for code in self.script_texts))
+
+
+def template_scripts(*folders: Path) -> set[str]:
+    """The code of every ``<script>`` the templates in ``folders`` write (fixed text, no Jinja)."""
+    import re
+
+    found = set()
+    for folder in folders:
+        for template in Path(folder).rglob("*.j2"):
+            for code in re.findall(r"<script>(.*?)</script>", template.read_text(encoding="utf-8"), re.S):
+                assert "{{" not in code and "{%" not in code, template      # fixed text only
+                found.add(code)
+    return found
 
 
 # ---------------------------------------------------------------- the fake executor

@@ -23,7 +23,8 @@ from filelock import FileLock
 from guilin_analysis.paths import DATA_DIR, REPO_ROOT
 
 from build_helpers import (CLI, FAKE_EXECUTOR, FakeExecutor, LiveMarkup, alive, build_in_process, echo, fail,
-                           installed_plugin, notebook, run, run_patched, snapshot, timeout, unreadable)
+                           installed_plugin, notebook, run, run_patched, snapshot, template_scripts, timeout,
+                           unreadable)
 from conftest import no_kernel_env
 
 
@@ -93,8 +94,9 @@ def test_markup_from_a_notebook_is_inert_in_pages_and_index(folder):
 
 @pytest.mark.kernel
 def test_markup_in_every_data_field_is_inert_in_a_real_page(tmp_path):
-    """A data copy with markup in the free-text fields (names, notes, sources), built with the
-    real eldercare notebook: the page and the index run nothing from the data."""
+    """A data copy with markup in the free-text fields (names, notes, sources, definitions, in
+    English and in Chinese), built with the real overview (whose key figures the index shows) and
+    eldercare notebooks in both languages: the pages and the index run nothing from the data."""
     import csv
     import io
 
@@ -106,7 +108,8 @@ def test_markup_in_every_data_field_is_inert_in_a_real_page(tmp_path):
         rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
         for row in rows:
             # (the division names are left alone: the notebooks count divisions by their names)
-            for column in ("name_zh", "name_en", "note", "source"):
+            for column in ("name_zh", "name_en", "note", "note_zh", "source", "source_zh",
+                           "definition", "definition_zh"):
                 if column in row:
                     row[column] = f"{row[column]} {HOSTILE}"
         text = io.StringIO()
@@ -115,13 +118,17 @@ def test_markup_in_every_data_field_is_inert_in_a_real_page(tmp_path):
         writer.writerows(rows)
         path.write_text(text.getvalue(), encoding="utf-8")
     out = tmp_path / "out"
-    result = run("build", "--out", out, "--data-dir", data, "--only", "eldercare", "--lang", "en")
+    result = run("build", "--out", out, "--data-dir", data, "--only", "overview", "eldercare")
     assert result.returncode == 0, result.stderr             # the data gate (check) passes it
-    for name in ("01_eldercare.html", "index.html", "source.html", "data.html"):
-        text = (out / "en" / name).read_text(encoding="utf-8")
-        live = LiveMarkup(text)
-        assert live.scripts == [] and live.handlers == [] and live.js_urls == [], name
-        assert "&lt;script&gt;" in text, name                  # the data's markup shows as text
+    own = template_scripts(REPO_ROOT / "src" / "guilin_report" / "templates",
+                           REPO_ROOT / "src" / "guilin_analysis" / "sitepages" / "templates")
+    for lang in ("en", "zh"):
+        for name in ("00_overview.html", "01_eldercare.html", "index.html", "source.html", "data.html"):
+            text = (out / lang / name).read_text(encoding="utf-8")
+            live = LiveMarkup(text)
+            # the data and source pages carry their templates' own scripts (a filter, a tooltip nudge)
+            assert live.only_own_scripts(own) and live.handlers == [] and live.js_urls == [], (lang, name)
+            assert "&lt;script&gt;" in text, (lang, name)      # the data's markup shows as text
 
 
 # ---------------------------------------------------------------- 2. permissions
@@ -246,13 +253,20 @@ class Killed(BaseException):
 
 
 def test_a_build_killed_between_pages_and_index_is_repaired(folder, monkeypatch):
+    import datetime as dt
+
     import guilin_report.publish as publish
+    import guilin_report.run as builder
 
     nbs, out = folder
     steady(nbs)
     code, err, _ = build(nbs, out, "--lang", "en")
     assert code == 0, err
-    # the second build dies after its page and manifest are in place, before its index
+    # the second build dies after its page and manifest are in place, before its index. It is
+    # a later build: built_at has whole seconds, and an index that came out the same (the same
+    # second, the same durations) is not written again, so nothing would be killed.
+    later = (dt.datetime.fromisoformat(manifest(out)["built_at"]) + dt.timedelta(seconds=1)).isoformat()
+    monkeypatch.setattr(builder, "_now", lambda: later)
 
     class _Os:
         def __getattr__(self, name):
@@ -415,25 +429,31 @@ def test_ctrl_c_stops_a_build_started_with_sigint_ignored(folder):
 
 # ---------------------------------------------------------------- 5/10. one sentence, nothing touched
 
-def test_an_exception_of_the_data_layer_stops_the_build_before_any_kernel(folder, tmp_path, monkeypatch):
-    import guilin_analysis.lookup as lookup
+@pytest.mark.parametrize("hook", ["data_files", "key_figures"])
+def test_an_exception_of_the_data_layer_stops_the_build_before_any_kernel(hook, folder, tmp_path, monkeypatch):
+    """The project's layer raising (its data valid by the check) where the builder calls it
+    before any kernel: the files that are the data (without them, no data hash), the index's
+    key figures (computed again for new data)."""
     from guilin_analysis.data import DataValidationError, Problem
 
     nbs, out = folder
     steady(nbs)
-    assert build(nbs, out, "--lang", "en", plugin=installed_plugin())[0] == 0
+    plugin = installed_plugin()
+    assert build(nbs, out, "--lang", "en", plugin=plugin)[0] == 0
     before = snapshot(out)
 
-    def key_figures(lang, data_dir=None):
+    def raises(*args, **kwargs):
         raise DataValidationError([Problem("units.csv", 3, "unit", "'张' has no label")])
 
-    monkeypatch.setattr(lookup, "key_figures", key_figures)
+    monkeypatch.setattr(type(plugin), hook, raises)
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     (data / "CHANGES.txt").write_text("new data: the key figures are computed again\n", encoding="utf-8")
-    code, err, fake = build(nbs, out, "--lang", "en", "--data-dir", data, plugin=installed_plugin())
+    code, err, fake = build(nbs, out, "--lang", "en", "--data-dir", data, plugin=plugin)
     assert code == 1 and fake.ran == []
-    assert "units.csv, line 3, column unit" in one_line_error(err)
+    line = one_line_error(err)
+    assert "DataValidationError: units.csv, line 3, column unit: '张' has no label" in line, line
+    assert line.endswith(f"nothing was built and {out} is unchanged"), line
     assert snapshot(out) == before and not list(out.glob(".staging-*"))
 
 

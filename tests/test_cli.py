@@ -150,9 +150,14 @@ def test_data_dir_copy_is_used(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     for rel, old, new in [(INDICATORS_CSV, ",32715,张,", ",33715,张,"), (INDICATORS_CSV, "达到32715张", "达到33715张"),
-                          ("source/guilin-civil-affairs-report.zh.txt", "达到32715张", "达到33715张")]:
+                          ("source/guilin-civil-affairs-report.zh.txt", "达到32715张", "达到33715张"),
+                          # the project's translation marks the figure too (check refuses a mismatch)
+                          ("source/guilin-civil-affairs-report.en.csv", "[[eldercare.beds.total|32,715]]",
+                           "[[eldercare.beds.total|33,715]]")]:
         path = data / rel
-        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (rel, old)                     # the copy changes, or the test proves nothing
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
     out = tmp_path / "out"
     result = run("build", "--out", out, "--data-dir", data, "--only", "eldercare", "--with-code")
     assert result.returncode == 0, result.stderr
@@ -468,10 +473,12 @@ def test_a_scenario_site_says_so_on_every_page(scenario_notebooks, tmp_path):
     assert record["figures"] == [{"id": "eldercare.beds.nursing", "name": "Nursing-type beds",
                                   "value": "9,500 beds", "transcribed": "8,913 beds"}]
     for lang, words in [("en", ["Scenario", "Nursing-type beds: 9,500 beds (the report: 8,913 beds)"]),
-                        ("zh", ["假设情景", "护理型床位：9,500张（报告原数：8,913张）"])]:
+                        # Chinese prints numbers as the report does, without a thousands separator
+                        ("zh", ["假设情景", "护理型床位：9500张（报告原数：8913张）"])]:
         for page in ("index.html", "01_beds.html", "02_other.html", "source.html", "data.html"):
             text = (out / lang / page).read_text(encoding="utf-8")
             assert all(w in text for w in words), (lang, page)
+            assert lang == "en" or "9,500张" not in text, page
     assert {c.lang: c.overrides for c in plugin.contexts} == {"zh": {"eldercare.beds.nursing": 9500},
                                                               "en": {"eldercare.beds.nursing": 9500}}
     # another value is another scenario: every notebook runs again

@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import tracemalloc
@@ -466,6 +467,54 @@ def test_stale_kernel_folders_of_dead_builds_are_swept_at_the_next_start(tmp_pat
     assert not folder.exists()
 
 
+@pytest.fixture
+def short_root(monkeypatch):
+    """A private short folder standing in for /tmp as the kernel folders' fallback root."""
+    root = tempfile.mkdtemp(prefix="gk-", dir="/tmp")
+    monkeypatch.setattr(execute, "SHORT_ROOT", root)
+    yield Path(root)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_temporary_folder_too_long_for_a_socket_puts_the_kernel_folder_in_the_short_root(
+        tmp_path, monkeypatch, short_root):
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    monkeypatch.setattr("tempfile.tempdir", str(deep))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = short_root / f"{execute.KERNEL_PREFIX}{dead.pid}-abc"      # of a build killed with SIGKILL
+    stale.mkdir()
+    with execute.ipc_kernel_config() as config:
+        folder = Path(config.KernelManager.ip).parent
+        assert folder.parent == short_root and Path(config.KernelManager.connection_file).parent == folder
+        assert folder.name.startswith(f"{execute.KERNEL_PREFIX}{os.getpid()}-")
+        assert len(os.fsencode(config.KernelManager.ip + "-99999")) <= 103     # sun_path: 104 on macOS
+        assert execute._kernel_folders(os.getpid()) == [folder]             # found, so swept and removed
+    assert not folder.exists() and not stale.exists() and list(deep.iterdir()) == []
+
+
+def test_a_short_temporary_folder_keeps_the_kernel_folder(tmp_path, monkeypatch, short_root):
+    short = Path(tempfile.mkdtemp(prefix="t-", dir="/tmp"))
+    try:
+        monkeypatch.setattr("tempfile.tempdir", str(short))
+        with execute.ipc_kernel_config() as config:
+            assert Path(config.KernelManager.ip).parent.parent == short
+        assert list(short.iterdir()) == [] and list(short_root.iterdir()) == []
+    finally:
+        shutil.rmtree(short, ignore_errors=True)
+
+
+def test_no_short_folder_for_the_sockets_is_refused_in_one_sentence(tmp_path, monkeypatch):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / ("d" * 100)))
+    monkeypatch.setattr(execute, "SHORT_ROOT", "/nonexistent-guilin-root")
+    with pytest.raises(OSError, match=r"^the temporary folder's path \(TMPDIR\) is too long for a kernel's "
+                                      r"sockets and /nonexistent-guilin-root is not a writable folder: "
+                                      r"set TMPDIR to a shorter folder$"):
+        with execute.ipc_kernel_config():
+            pass
+
+
 def _holds_a_kernel_folder(conn, how):
     execute._worker_signals()
     with execute.ipc_kernel_config():
@@ -476,7 +525,7 @@ def _holds_a_kernel_folder(conn, how):
 
 
 @pytest.mark.parametrize("how,code", [("parent gone", 1), ("SIGTERM", 143), ("SIGHUP", 129)])
-def test_a_stopped_worker_leaves_no_kernel_folder(how, code, tmp_path, monkeypatch):
+def test_a_stopped_worker_leaves_no_kernel_folder(how, code, tmp_path, monkeypatch, short_root):
     import multiprocessing
 
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
@@ -486,10 +535,10 @@ def test_a_stopped_worker_leaves_no_kernel_folder(how, code, tmp_path, monkeypat
     assert parent_end.poll(10)
     pid = parent_end.recv()
     if how != "parent gone":
-        assert _kernel_folders(tmp_path)
+        assert _kernel_folders(tmp_path) + _kernel_folders(short_root)      # tmp_path is too long: short_root
         os.kill(pid, getattr(signal, how))
     child.join(10)
-    assert child.exitcode == code and _kernel_folders(tmp_path) == []
+    assert child.exitcode == code and _kernel_folders(tmp_path) + _kernel_folders(short_root) == []
 
 
 def _job(tmp_path, name, body, **changes):
@@ -511,7 +560,8 @@ def _run(jobs, preload=None) -> list:
 
 
 @pytest.mark.parametrize("kernels", ["cold", "warm"])
-def test_a_timed_out_notebook_leaves_no_kernel_folder_or_connection_file(kernels, tmp_path, monkeypatch):
+def test_a_timed_out_notebook_leaves_no_kernel_folder_or_connection_file(kernels, tmp_path, monkeypatch,
+                                                                        short_root):
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
@@ -519,6 +569,7 @@ def test_a_timed_out_notebook_leaves_no_kernel_folder_or_connection_file(kernels
                     preload=[] if kernels == "warm" else None)
     assert result.status == "failed" and "its kernel was stopped" in result.error, result.error
     assert _kernel_folders(tmp_path) == [] and not list((tmp_path / "runtime").glob("kernel-*.json"))
+    assert list(short_root.iterdir()) == []          # pytest's tmp_path is too long for a socket: used
     assert [p.name for p in tmp_path.iterdir() if not p.is_dir()] == []     # jupyter_client's tmpXXXX.json
 
 

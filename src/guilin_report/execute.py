@@ -14,7 +14,8 @@ In: :class:`Job` objects (one notebook in one language, with its staging folder)
 * A worker exits when its parent is gone (a watch thread), taking its kernel with it; the
   parent stops every worker when it is interrupted (:meth:`WorkerPool.close`).
 * Nothing is left in the temporary folder: a kernel's sockets and connection file live in one
-  folder, ``$TMPDIR/guilin-kernel-<worker pid>-XXXX``, removed when the kernel ends, when its
+  folder, ``$TMPDIR/guilin-kernel-<worker pid>-XXXX`` (or under ``/tmp`` when ``$TMPDIR`` is too
+  long for a Unix socket's path, :func:`kernel_root`), removed when the kernel ends, when its
   worker is stopped (a time limit, SIGTERM, SIGHUP, its parent gone) and, for a worker killed
   with SIGKILL along with its build, by the next kernel start of any build, which sweeps the
   folders of processes that no longer run.
@@ -50,6 +51,12 @@ from .params import DEFAULT_MAX_OUTPUT_MB, DEFAULT_TIMEOUT
 
 KERNEL_NAME = "python3"
 KERNEL_PREFIX = "guilin-kernel-"  # + the pid of the process that started the kernel + "-"
+SHORT_ROOT = "/tmp"                # the kernel folders' root when the temporary folder's path is too long
+# A Unix socket's path has at most 107 bytes (Linux; 103 on macOS). A kernel's sockets are
+# <root>/guilin-kernel-<pid>-XXXXXXXX/kernel-<n>: this leaves room for the folder's name (a pid
+# of up to 10 digits, mkdtemp's 8 characters) and a socket number of up to 5 digits.
+SOCKET_PATH_MAX = 103
+_SOCKET_TAIL = len(f"/{KERNEL_PREFIX}{'9' * 10}-XXXXXXXX/kernel-99999")
 _STOP_GRACE = 5.0              # seconds a stopped worker gets to end its kernel before SIGKILL
 
 
@@ -68,17 +75,43 @@ def _alive(pid: int) -> bool:
         return True
 
 
+def _fits(root: str) -> bool:
+    return len(os.fsencode(os.path.abspath(root))) + _SOCKET_TAIL <= SOCKET_PATH_MAX
+
+
+def kernel_root() -> str:
+    """The folder the kernel folders go in: the temporary folder, or, when its path is too long
+    for the kernels' Unix sockets (a deep ``$TMPDIR``, pytest's folders), :data:`SHORT_ROOT`."""
+    root = tempfile.gettempdir()
+    if _fits(root):
+        return root
+    if _fits(SHORT_ROOT) and os.path.isdir(SHORT_ROOT) and os.access(SHORT_ROOT, os.W_OK | os.X_OK):
+        return SHORT_ROOT
+    raise OSError(f"the temporary folder's path (TMPDIR) is too long for a kernel's sockets "
+                  f"and {SHORT_ROOT} is not a writable folder: set TMPDIR to a shorter folder")
+
+
+def _kernel_roots() -> list[str]:
+    """Where kernel folders may be: the temporary folder and the short root."""
+    roots = [os.path.abspath(tempfile.gettempdir())]
+    if os.path.abspath(SHORT_ROOT) not in roots:
+        roots.append(os.path.abspath(SHORT_ROOT))
+    return roots
+
+
 def _kernel_folders(pid: int | None = None) -> list[Path]:
-    """This user's kernel folders in the temporary folder, of process ``pid`` or of any."""
+    """This user's kernel folders (in the temporary folder or the short root), of process
+    ``pid`` or of any."""
     found = []
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(tempfile.gettempdir()):
-            owner, sep, _ = entry.name[len(KERNEL_PREFIX):].partition("-")
-            if (entry.name.startswith(KERNEL_PREFIX) and sep and owner.isascii() and owner.isdigit()
-                    and (pid is None or int(owner) == pid)
-                    and entry.is_dir(follow_symlinks=False)
-                    and entry.stat(follow_symlinks=False).st_uid == os.getuid()):
-                found.append(Path(entry.path))
+    for root in _kernel_roots():
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(root):
+                owner, sep, _ = entry.name[len(KERNEL_PREFIX):].partition("-")
+                if (entry.name.startswith(KERNEL_PREFIX) and sep and owner.isascii() and owner.isdigit()
+                        and (pid is None or int(owner) == pid)
+                        and entry.is_dir(follow_symlinks=False)
+                        and entry.stat(follow_symlinks=False).st_uid == os.getuid()):
+                    found.append(Path(entry.path))
     return found
 
 
@@ -98,7 +131,8 @@ def sweep_kernel_folders() -> None:
 @contextlib.contextmanager
 def ipc_kernel_config():
     """Kernel settings for IPC transport: Unix sockets and the connection file in a private
-    folder named for this process, removed afterwards (stale ones of dead processes first).
+    folder named for this process (in :func:`kernel_root`, so the sockets' paths fit), removed
+    afterwards (stale ones of dead processes first).
 
     No TCP ports, so kernels started at the same time cannot collide (papermill #511,
     jupyter_client #487), and no kernel listens on the network.
@@ -106,7 +140,7 @@ def ipc_kernel_config():
     from traitlets.config import Config
 
     sweep_kernel_folders()
-    sockets = tempfile.mkdtemp(prefix=f"{KERNEL_PREFIX}{os.getpid()}-")
+    sockets = tempfile.mkdtemp(prefix=f"{KERNEL_PREFIX}{os.getpid()}-", dir=kernel_root())
     config = Config()
     config.KernelManager.transport = "ipc"
     config.KernelManager.ip = os.path.join(sockets, "kernel")

@@ -168,10 +168,11 @@ def _build(options: BuildOptions, out: Path, stream, published: list, executor, 
 
     # Untrusted output folder (issue 15): refuse an --out over the inputs or holding others' files,
     # then finish a commit a killed build left, before anything else, the data check included.
+    data_files_error = None
     try:
         data_files = list(plugin.data_files(data_dir))
-    except Exception:                            # the data check below says why
-        data_files = []
+    except Exception as err:                     # the data check below says why, or else this
+        data_files, data_files_error = [], err
     check_out_location(out, data_dir, options.notebooks_dir, data_files, LANGUAGES)
     foreign = check_output_folder(out, LANGUAGES, options.allow_existing)
 
@@ -190,6 +191,9 @@ def _build(options: BuildOptions, out: Path, stream, published: list, executor, 
         _error(f"the data package is invalid ({len(problems)} problem{'s' * (len(problems) != 1)}); "
                f"nothing was built and {out} is unchanged")
         return FAILED
+    if data_files_error is not None:             # valid data whose files cannot be listed: no hash
+        raise BuildError(f"the data files of {data_dir} cannot be listed ({type(data_files_error).__name__}: "
+                         f"{data_files_error}); nothing was built and {out} is unchanged")
     scenario = _scenario_rows(plugin, options.scenario, data_dir)
     data_key = hash_data(data_dir, data_files, exclude=out)     # before the lock: special files refused
 
