@@ -175,13 +175,7 @@ def _every_text(path) -> str:
         "\n".join(f["zh"] + "\n" + f["en"] for f in findings_of(path, key_only=False))
 
 
-_GAP_NOTE = pytest.mark.xfail(strict=True, reason="the eldercare gap's note_zh in data/source/text-gaps.csv still "
-                              "says 显示为“2022（推定）”: data/source/ belongs to the translation work; drop this mark "
-                              "when it reads 2022年（推定）")
-
-
-@pytest.mark.parametrize("path", [pytest.param(p, marks=_GAP_NOTE) if p.stem == "05_data_audit" else p
-                                  for p in NOTEBOOKS], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_a_year_in_chinese_keeps_its_nian(path):
     """2022年（推定）, never a bare 2022（推定）."""
     text = _every_text(path)
