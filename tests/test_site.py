@@ -97,7 +97,8 @@ def test_every_page_of_both_languages_is_published_with_header_and_footer(site):
             assert f'href="../{other_lang}/{name}"' in text, (lang, name)      # the language switch
             assert 'class="site-footer"' in text
             assert ("数据包1.0.0" if lang == "zh" else "Data package 1.0.0") in text
-            assert "Guilin civil affairs since 2022: data and analysis" in text       # the citation
+            assert ("桂林市民政工作（2022年以来）：数据与分析" if lang == "zh"
+                else "Guilin civil affairs since 2022: data and analysis") in text    # the citation
             assert 'id="main"' in text
 
 

@@ -41,7 +41,7 @@ CHINESE = {"quote", "anchor", "name", "unit"}
 WIDE = {"quote", "note", "note_zh", "definition", "definition_zh", "caveat_zh", "caveat_en", "explanation_zh",
         "explanation_en", "source", "source_zh", "note_en", "description"}
 #: Columns of short words: never one character per line (the audit's status, a unit, a period).
-NOWRAP = {"status", "value", "unit", "period", "type"}
+NOWRAP = {"status", "value", "unit", "type"}   # a period wraps between words: 2022 vs 2021 (inferred)
 #: Columns of names, given room for a few words per line.
 NAMES = {"name_zh", "name_en", "name"}
 ROW_ANCHORS = {"report-indicators": "row-", "derived-metrics": "metric-", "reference-figures": "ref-"}
