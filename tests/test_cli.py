@@ -474,11 +474,14 @@ def test_a_scenario_site_says_so_on_every_page(scenario_notebooks, tmp_path):
                                   "value": "9,500 beds", "transcribed": "8,913 beds"}]
     for lang, words in [("en", ["Scenario", "Nursing-type beds: 9,500 beds (the report: 8,913 beds)"]),
                         # Chinese prints numbers as the report does, without a thousands separator
-                        ("zh", ["假设情景", "护理型床位：9500张（报告原数：8913张）"])]:
+                        ("zh", ["假设情景", "护理型床位：9500张（报道原数：8913张）"])]:
         for page in ("index.html", "01_beds.html", "02_other.html", "source.html", "data.html"):
             text = (out / lang / page).read_text(encoding="utf-8")
             assert all(w in text for w in words), (lang, page)
             assert lang == "en" or "9,500张" not in text, page
+    # the source page marks the figure the scenario sets, beside the verbatim text
+    assert "This scenario sets it to: 9,500 beds" in (out / "en" / "source.html").read_text(encoding="utf-8")
+    assert "本情景设为：9500张" in (out / "zh" / "source.html").read_text(encoding="utf-8")
     assert {c.lang: c.overrides for c in plugin.contexts} == {"zh": {"eldercare.beds.nursing": 9500},
                                                               "en": {"eldercare.beds.nursing": 9500}}
     # another value is another scenario: every notebook runs again

@@ -135,3 +135,16 @@ def test_a_table_made_in_a_cell_declares_its_cells_and_the_links_given():
     meta = _meta(tables.show(frame, links=[(0, 1, "source.html#x")], ids=["x"]))
     assert meta["rows"] == [["<b>bold</b>", "3.0"], ["", "2.5"]]       # as displayed: text stays text, no "nan"
     assert meta["links"] == [[0, 1, "source.html#x"]] and meta["ids"] == ["x"]
+
+
+def test_reader_tables_give_formulas_in_words():
+    """A reader's table names the figures a formula uses in the page's language; the ids stay in
+    the data page and the downloads."""
+    from guilin_analysis import derived_metrics
+    from guilin_analysis.tables import metrics
+
+    derived = derived_metrics()
+    for lang, word in (("zh", "［护理型床位］"), ("en", "[Nursing-type beds]")):
+        table = metrics(derived, ["eldercare.nursing_share_of_institutional_beds"], lang)
+        formula = table.iloc[0, 2]
+        assert word in formula and "eldercare.beds.nursing" not in formula, formula

@@ -103,6 +103,11 @@ LABELS: dict[str, dict[str, str]] = {
     "tables": {"zh": "数据表", "en": "Tables"},
     "audit": {"zh": "一致性核对", "en": "Consistency audit"},
     "rows": {"zh": "行", "en": "rows"},
+    "scenario_value": {"zh": "本情景设为", "en": "This scenario sets it to"},
+    # the builder's scenario banner, in the project's words (the report is a newspaper feature: 报道)
+    "scenario_note": {"zh": "本站按假设值生成，下列数字与报道所载不同：",
+                      "en": "this site is built with figures changed from the report's:"},
+    "scenario_transcribed": {"zh": "报道原数", "en": "the report"},
     # punctuation of the page's language (full-width after Chinese text)
     "colon": {"zh": "：", "en": ": "},
     "semicolon": {"zh": "；", "en": "; "},

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 
 import pandas as pd
 
@@ -103,10 +104,37 @@ def metrics(derived: pd.DataFrame, ids: list[str], lang: str = "zh", decimals: i
         label("name", lang): rows["name_zh" if lang == "zh" else "name_en"].to_numpy(),
         label("value", lang): [bounded(format_metric(v, u, lang, decimals, labels=units[u]), b)
                                for v, u, b in zip(rows["value"], rows["unit"], bounds)],
-        label("formula", lang): rows["formula"].to_numpy(),
+        label("formula", lang): [formula_in_words(f, lang, data_dir) for f in rows["formula"]],
         label("caveat", lang): rows["caveat_zh" if lang == "zh" else "caveat_en"].to_numpy(),
     })
     return _linked(frame, label("value", lang), list(ids), lambda i: f"data.html#metric-{i}")
+
+
+_ID = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
+#: The division counts a formula may use, in words.
+_COUNTS = {"divisions.townships": {"zh": "乡镇（街道）数", "en": "townships, towns and sub-districts"},
+           "divisions.township_rows": {"zh": "乡镇级区划行数（含管委会）", "en": "township-level rows"},
+           "divisions.streets": {"zh": "街道数", "en": "sub-districts"},
+           "divisions.towns_and_townships": {"zh": "镇和乡数", "en": "towns and townships"}}
+
+
+def formula_in_words(formula: str, lang: str, data_dir=None) -> str:
+    """A metric's formula for a reader: every id replaced by its name in ``lang`` (the ids stay
+    in the data page and the downloads): ``养老机构床位数 × 100 / …``."""
+    names = _names(data_dir, lang)
+    return _ID.sub(lambda m: f"［{names[m.group(0)]}］" if lang == "zh" and m.group(0) in names
+                   else f"[{names[m.group(0)]}]" if m.group(0) in names else m.group(0), str(formula))
+
+
+def _names(data_dir, lang: str) -> dict[str, str]:
+    from .data import load_indicators, load_reference
+
+    column = "name_zh" if lang == "zh" else "name_en"
+    found = {i: c[lang] for i, c in _COUNTS.items()}
+    for frame, key in ((load_indicators(data_dir), "indicator_id"), (load_reference("reference-figures", data_dir), "figure_id"),
+                       (load_reference("metric-definitions", data_dir), "metric_id")):
+        found.update(dict(zip(frame[key], frame[column])))
+    return found
 
 
 def _cell(value) -> str:

@@ -103,7 +103,7 @@ def nav(lang: str) -> list[tuple[str, str]]:
 
 
 def site_files(chrome, built_at: str, data_dir: Path, notebooks_dir: Path,
-               used_on: dict[str, list[str]] | None = None) -> dict[str, bytes]:
+               used_on: dict[str, list[str]] | None = None, overrides: dict | None = None) -> dict[str, bytes]:
     """Every file of the source, data and glossary pages of one language, relative to ``OUT/<lang>``.
 
     ``used_on`` (id -> notebook stems whose outputs show it) comes from the builder; without it
@@ -115,7 +115,7 @@ def site_files(chrome, built_at: str, data_dir: Path, notebooks_dir: Path,
     columns = downloads.column_rows(tables)
     if not used_on:
         used_on = usage.used_on(Path(notebooks_dir), list(chrome.notebooks))
-    context = source.source_context(lang, data_dir, used_on, nav_label)
+    context = source.source_context(lang, data_dir, used_on, nav_label, overrides)
     files[SOURCE_PAGE] = source_html(chrome, built_at, context).encode("utf-8")
     charts = datapage.chart_files(Path(notebooks_dir), list(chrome.notebooks), lang, nav_label)
     from ..lookup import Facts
@@ -226,7 +226,7 @@ class GuilinPlugin:
 
     def site_pages(self, context) -> dict[str, bytes]:
         return site_files(context.chrome, context.built_at, context.data_dir, Path(context.notebooks_dir),
-                          getattr(context, "used_on", None))
+                          getattr(context, "used_on", None), getattr(context, "overrides", None) or None)
 
 
 plugin = GuilinPlugin()

@@ -130,9 +130,10 @@ def gap_position(text: str, kind: str, anchor: str) -> int | None:
     return pos
 
 
-def source_context(lang: str, data_dir, used_on: dict[str, list[str]], nav_label) -> dict:
+def source_context(lang: str, data_dir, used_on: dict[str, list[str]], nav_label, overrides: dict | None = None) -> dict:
     """What the source page shows: ``pieces`` (text runs, figure marks, gap marks), ``count``
-    (marks) and ``ids`` (figures anchored)."""
+    (marks) and ``ids`` (figures anchored). Under a what-if scenario (``overrides``) a figure the
+    scenario sets says so beside the transcribed one (the text stays verbatim)."""
     from ..data import load_reference, load_report_text, read_descriptor, unit_labels
     from ..lookup import Facts
 
@@ -157,6 +158,8 @@ def source_context(lang: str, data_dir, used_on: dict[str, list[str]], nav_label
             conflicts[ident] = other
             conflicts.setdefault(other, ident)
 
+    scenario = Facts(data_dir, overrides) if overrides else None
+
     def info(ident: str) -> dict:
         row = table.loc[ident]
         return {"id": ident, "name": str(row["name_zh" if lang == "zh" else "name_en"]),
@@ -164,6 +167,7 @@ def source_context(lang: str, data_dir, used_on: dict[str, list[str]], nav_label
                 "conflict": conflicts.get(ident),
                 "conflict_figure": facts.fig(conflicts[ident], lang) if ident in conflicts else "",
                 "data_row": f"{DATA_PAGE}#row-{ident}",
+                "scenario": scenario.fig(ident, lang) if ident in (overrides or {}) else "",
                 "pages": [(f"{s}.html", nav_label(s, lang)) for s in used_on.get(ident, [])]}
 
     marks = []                  # (position, gap piece)
