@@ -22,7 +22,6 @@ process, and only when their key (data, code, notebooks, languages) changes.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
@@ -126,15 +125,6 @@ def site_files(chrome, built_at: str, data_dir: Path, notebooks_dir: Path,
     files[GLOSSARY_PAGE] = glossary_html(chrome, built_at, glossarypage.glossary_terms(data_dir, lang)).encode("utf-8")
     return files
 
-
-def notebooks_hash(notebooks_dir: Path, notebooks: list[str]) -> str:
-    digest = hashlib.sha256()
-    for stem in notebooks:
-        try:
-            digest.update((Path(notebooks_dir) / f"{stem}.ipynb").read_bytes())
-        except OSError:
-            pass
-    return digest.hexdigest()
 
 
 class GuilinPlugin:
