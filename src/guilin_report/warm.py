@@ -280,10 +280,13 @@ def _zygote_main(sock: socket.socket, modules: list[str]) -> int:
         pass
     finally:                                      # the worker has gone: so do its kernels
         for pid in list(kernels):
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except OSError:
-                pass
+            # the group (the kernel and what it started), and the kernel itself: a child forked an
+            # instant ago may not lead its group yet, and would outlive a killpg alone
+            for kill in (os.killpg, os.kill):
+                try:
+                    kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
             try:
                 os.waitpid(pid, 0)
             except ChildProcessError:
