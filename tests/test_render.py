@@ -303,3 +303,32 @@ def test_what_a_notebook_gives_the_index(facts):
          "href": "source.html#governance.social_work.township_stations"},
         {"id": "x", "name": "A", "value": "1", "period": "", "href": None}]
     assert entries["ids"] == ["governance.social_work.township_stations", "governance.social_work.township_stations.restated"]
+
+
+def test_page_metadata_a_notebook_writes_itself_never_reaches_the_page():
+    """An attacker's notebook sets the keys the page template writes raw (guilin_details,
+    guilin_alt) and an image width nbconvert writes unquoted: none of it runs on the page."""
+    import base64
+
+    import nbformat
+
+    from build_helpers import LiveMarkup
+    from guilin_report.pages import notebook_html
+
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 16).decode()
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"image/png": png},
+                               metadata={"guilin_details": "<script>alert('DETAILS')</script>",
+                                         "guilin_alt": "\" onerror=\"alert(1)"}),
+        nbformat.v4.new_output("display_data", data={"image/jpeg": png},
+                               metadata={"image/jpeg": {"width": "1 onerror=alert('W')", "height": 40}}),
+    ]
+    nb.cells = [nbformat.v4.new_markdown_cell("# t"), cell]
+    html = notebook_html(nb, "en", False, "t", stem="t")
+    live = LiveMarkup(html)
+    assert not live.handlers and not live.js_urls, (live.handlers, live.js_urls)
+    assert not live.scripts, live.scripts
+    assert "onerror" not in html.replace("&quot; onerror", "")                  # the alt is escaped text
+    assert 'height="40"' in html                                               # a plain number stays

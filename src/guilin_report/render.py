@@ -190,6 +190,26 @@ def key_figures_html(meta: dict, lang: str) -> str:
 
 # ---------------------------------------------------------------- a page
 
+#: Output metadata the page template writes: set here only, never taken from a notebook.
+PAGE_KEYS = ("guilin_alt", "guilin_details")
+_DIGITS = re.compile(r"[0-9]{1,5}")
+
+
+def _untrusted_page_metadata(output) -> None:
+    """What a notebook wrote where the page template reads it is dropped: the builder's own
+    keys (``guilin_alt``, ``guilin_details``: written raw into the page) and any image
+    ``width``/``height`` that is not a plain number (nbconvert writes them unquoted)."""
+    meta = output.get("metadata")
+    if not isinstance(meta, dict):
+        return
+    for key in PAGE_KEYS:
+        meta.pop(key, None)
+    for value in [meta, *[v for v in meta.values() if isinstance(v, dict)]]:
+        for size in ("width", "height"):
+            if size in value and not (isinstance(value[size], int) or _DIGITS.fullmatch(str(value[size]))):
+                value.pop(size)
+
+
 def prepare(nb, lang: str, stem: str = ""):
     """A copy of an executed notebook ready for its page in ``lang``: chart images with their
     alt text and numbers (``output.metadata["guilin_alt"]``, ``["guilin_details"]``, which the
@@ -203,6 +223,7 @@ def prepare(nb, lang: str, stem: str = ""):
     pngs = {id(output): n for n, output in _pngs(nb)}
     for cell in nb.get("cells", []):
         for output in cell.get("outputs", []) or []:
+            _untrusted_page_metadata(output)
             data = output.get("data")
             if not isinstance(data, dict):
                 continue
