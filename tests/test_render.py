@@ -264,6 +264,7 @@ def _numbers(meta, lang):
              protocol.safe_href(s["href"])) for s in meta["series"]]
 
 
+@pytest.mark.kernel
 def test_every_chart_of_both_sites_matches_its_metadata(request):
     try:
         site = request.getfixturevalue("built_site")

@@ -162,10 +162,12 @@ def test_an_absent_manifest_is_quietly_absent(tmp_path, capsys):
     assert capsys.readouterr().err == ""
 
 
+@pytest.mark.kernel
 def test_the_manifest_the_builder_writes_passes_the_strict_schema(site):
     assert manifest.problems(read(site[1]), "en", strict=True) == []
 
 
+@pytest.mark.kernel
 def test_a_forged_manifest_deletes_nothing_outside_and_links_nothing(site, tmp_path, capsys):
     out = copy_of(site, tmp_path)
     victim = out.parent / "victim.txt"
@@ -295,6 +297,7 @@ def test_the_first_build_into_a_folder_the_tool_did_not_make_refuses(tmp_path):
     assert snapshot(out) == before
 
 
+@pytest.mark.kernel
 def test_allow_existing_deletes_none_of_the_users_files_and_says_what_it_replaces(tmp_path, capsys):
     nbs, out = tmp_path / "nbs", tmp_path / "out"
     nbs.mkdir()
@@ -560,6 +563,7 @@ def _run(jobs, preload=None) -> list:
 
 
 @pytest.mark.parametrize("kernels", ["cold", "warm"])
+@pytest.mark.kernel
 def test_a_timed_out_notebook_leaves_no_kernel_folder_or_connection_file(kernels, tmp_path, monkeypatch,
                                                                         short_root):
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
@@ -627,6 +631,7 @@ def test_cap_outputs_cuts_text_and_images_per_cell_and_says_what():
     assert small.outputs[0]["data"] == {"text/plain": "1"}
 
 
+@pytest.mark.kernel
 def test_a_huge_output_is_cut_on_the_page_and_kept_whole_in_the_log(tmp_path):
     job = _job(tmp_path, "01_loud", 'print("y" * 2_500_000)', max_output=1_000_000)
     [result] = _run([job])
@@ -637,6 +642,7 @@ def test_a_huge_output_is_cut_on_the_page_and_kept_whole_in_the_log(tmp_path):
     assert "y" * 2_500_000 in result.files["logs/01_loud.log"].read_text(encoding="utf-8")
 
 
+@pytest.mark.kernel
 def test_an_error_text_names_no_absolute_path_of_the_building_machine(tmp_path):
     body = f"open({str(REPO_ROOT / 'no-such-file.csv')!r})"
     [result] = _run([_job(tmp_path, "01_fails", body)])
@@ -649,3 +655,32 @@ def test_rewrite_paths_names_what_a_reader_can_follow(tmp_path):
     text = f"{tmp_path}/mydata/a.csv and {REPO_ROOT}/src/x.py and {job.staging}/01_x.ipynb and {Path.home()}/y"
     shown = execute.rewrite_paths(text, job)
     assert shown == "mydata/a.csv and ./src/x.py and notebooks/01_x.ipynb and ~/y", shown
+
+
+def test_a_notebook_that_is_a_link_or_a_fifo_is_refused_in_one_sentence(tmp_path):
+    """A symlinked notebook would publish the file it points at (an attacker's link to
+    /etc/passwd put its first line in the index); a FIFO would block the build."""
+    from guilin_report.errors import UsageError
+    from guilin_report.params import discover
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0\n", encoding="utf-8")
+    for make in (lambda p: p.symlink_to(secret), lambda p: os.mkfifo(p)):
+        folder = tmp_path / f"nbs{len(list(tmp_path.iterdir()))}"
+        folder.mkdir()
+        make(folder / "00_evil.ipynb")
+        with pytest.raises(UsageError, match="00_evil.ipynb is (a symbolic link|not a regular file)"):
+            discover(None, folder)
+
+
+def test_a_fifo_or_a_device_in_out_is_read_as_absent_never_waited_on(tmp_path):
+    """The builder reads back what it published: a FIFO there must not block it, a link to
+    /dev/zero must not fill memory."""
+    from guilin_report.run import _raw_hash, _read
+
+    os.mkfifo(tmp_path / "index.html")
+    (tmp_path / "data.html").symlink_to("/dev/zero")
+    assert _read(tmp_path / "index.html") is None and _raw_hash(tmp_path / "index.html") == ""
+    assert _read(tmp_path / "data.html") is None
+    (tmp_path / "ok.html").write_bytes(b"page")
+    assert _read(tmp_path / "ok.html") == b"page"

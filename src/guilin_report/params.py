@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 from pathlib import Path
 
@@ -24,8 +25,18 @@ SCENARIO_PARAMETER = "overrides"   # the notebook parameter a scenario's figures
 
 
 def discover(only: list[str] | None = None, notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
-    """The numbered notebooks (``NN_name.ipynb``), optionally only those named in ``only``."""
+    """The numbered notebooks (``NN_name.ipynb``), optionally only those named in ``only``.
+
+    A notebook must be a regular file in the folder: a symbolic link (it would publish what it
+    points at) or a FIFO, device or socket (it would block the build) is refused in one sentence."""
+    import stat
+
     found = sorted(p for p in Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb"))
+    for path in found:
+        mode = os.lstat(path).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+            raise UsageError(f"{path} is {kind}; a notebook must be a regular file in {notebooks_dir}")
     if not only:
         return found
     by_name = {p.stem: p for p in found}

@@ -116,9 +116,11 @@ def sha256(data: bytes) -> str:
 def read_executed(path: Path, recorded: str | None) -> bytes | None:
     """The bytes of a published executed notebook when they can be trusted: the file exists,
     its SHA-256 is ``recorded`` (the manifest's) and it parses as a notebook; else ``None``."""
+    from .manifest import ManifestError, read_regular
+
     try:
-        data = Path(path).read_bytes()
-    except OSError:
+        data = read_regular(Path(path), 512 << 20)    # a regular file only: never a FIFO or a device
+    except (OSError, ManifestError):
         return None
     if not recorded or sha256(data) != recorded:
         return None

@@ -455,10 +455,8 @@ def _build_locked(ctx: _Context, listed, selected, per_notebook, transaction: Tr
 
 
 def _raw_hash(path: Path) -> str:
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return ""
+    data = _read(Path(path))
+    return "" if data is None else hashlib.sha256(data).hexdigest()
 
 
 def _render_only(job: Job, executed: bytes, previous: dict, transaction: Transaction, out: Path) -> dict | None:
@@ -661,10 +659,19 @@ def _stage_site(ctx: _Context, transaction: Transaction, lang: str, manifest: di
     return changed
 
 
+#: The largest published file the builder reads back (a page, a download, an executed notebook).
+READ_BACK_LIMIT = 512 << 20
+
+
 def _read(path: Path) -> bytes | None:
+    """A published file's bytes, or ``None``: absent, or not a regular file of at most
+    :data:`READ_BACK_LIMIT` bytes (opened without following a link or blocking: a FIFO or a
+    link to ``/dev/zero`` in ``--out`` is read as absent, and replaced)."""
+    from .manifest import ManifestError, read_regular
+
     try:
-        return path.read_bytes()
-    except OSError:
+        return read_regular(path, READ_BACK_LIMIT)
+    except (OSError, ManifestError):
         return None
 
 
