@@ -253,3 +253,16 @@ def test_progress_bar_on_a_terminal_and_lines_otherwise():
     reporter = progress.Reporter(2, quiet=True, stream=quiet)
     reporter.done(result)
     assert quiet.getvalue() == ""
+
+
+def test_a_scenario_value_must_be_finite():
+    """--set x=1e309 was read as inf: pages said "inf beds" and the manifest held Infinity."""
+    import pytest
+
+    from guilin_report.errors import UsageError
+    from guilin_report.params import parse_scenario
+
+    for value in ("1e309", "-1e400"):
+        with pytest.raises(UsageError, match="not a finite number"):
+            parse_scenario([f"eldercare.beds.nursing={value}"])
+    assert parse_scenario(["eldercare.beds.nursing=9500"]) == {"eldercare.beds.nursing": 9500}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 import os
 import re
 from pathlib import Path
@@ -173,6 +174,8 @@ def parse_scenario(pairs: list[str]) -> dict[str, int | float]:
         if ident in found:
             raise UsageError(f"--set {ident} is given twice")
         number = float(value)
+        if not math.isfinite(number):
+            raise UsageError(f"--set {ident}: {value!r} is not a finite number")
         found[ident] = int(value) if re.fullmatch(r"-?[0-9]+", value) else number
     return found
 
