@@ -526,3 +526,17 @@ def test_list_command(capsys):
     shown = capsys.readouterr().out
     assert all(name in shown for name in NOTEBOOKS)
     assert 'lang = "zh"  (str)' in shown
+
+
+def test_the_header_links_only_pages_that_exist(small):
+    """After an --only first build the other notebook has no page: the header does not link it;
+    once it is built, every page links it."""
+    folder, out = small
+    code, err, _ = build_in_process("build", "--out", out, "--notebooks-dir", folder, "--lang", "en",
+                                    "--only", "01_steady")
+    assert code == 0, err
+    page = (out / "en" / "01_steady.html").read_text(encoding="utf-8")
+    assert not (out / "en" / "02_flaky.html").exists() and 'href="02_flaky.html"' not in page
+    code, err, _ = build_in_process("build", "--out", out, "--notebooks-dir", folder, "--lang", "en")
+    assert code == 0, err
+    assert 'href="02_flaky.html"' in (out / "en" / "01_steady.html").read_text(encoding="utf-8")

@@ -357,7 +357,12 @@ def _build_locked(ctx: _Context, listed, selected, per_notebook, transaction: Tr
     # The other language a page links to: built now, or already published.
     other_of_lang = {lang: (other_of(lang) if other_of(lang) in options.langs
                             or published[other_of(lang)].get("key_figures") else None) for lang in LANGUAGES}
-    chromes = {lang: _chrome(ctx, lang, stems, version, data_hash, other_of_lang[lang], ctx.scenario[lang])
+    # The header links only pages that exist or that this build makes (never a page an --only
+    # first build left out, nor one of a notebook that never succeeded and is not run now).
+    selected_stems = {p.stem for p in selected}
+    linked = {lang: [s for s in stems if s in selected_stems
+                     or published[lang].get("notebooks", {}).get(s, {}).get("page")] for lang in options.langs}
+    chromes = {lang: _chrome(ctx, lang, linked[lang], version, data_hash, other_of_lang[lang], ctx.scenario[lang])
                for lang in options.langs}
 
     runs: list[Job] = []
