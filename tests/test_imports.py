@@ -214,5 +214,7 @@ def test_the_bottom_layer_imports_nothing_above_it():
     for name in BOTTOM:
         assert graph[name] <= BOTTOM, (name, graph[name] - BOTTOM)
     builder = _graph(BUILDER_DIR)
-    for name in ("paths", "labels", "errors", "declared"):
-        assert builder[name] <= {"paths", "labels", "errors"}, (name, builder[name])
+    bottom = {"paths", "labels", "errors", "protocol"}     # protocol: the standard library only
+    for name in (*bottom, "declared"):
+        assert builder[name] <= bottom, (name, builder[name])
+    assert not builder["protocol"], builder["protocol"]

@@ -12,17 +12,10 @@ the top (``metadata["guilin_report"]``). Both places are read.
 """
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
-from urllib.parse import urlsplit
+from . import protocol
 
-#: The metadata key of the protocol, on outputs and on the notebook.
-KEY = "guilin_report"
-#: Until the notebooks are executed again with the display protocol's helpers, a finding
-#: written by the earlier helper carries ``{"guilin_analysis": {"finding": {...}, "key": bool}}``.
-#: Read as a finding; drop once every committed notebook declares ``kind: finding``.
-LEGACY_FINDING_KEY = "guilin_analysis"
+#: The metadata key of the protocol, on outputs and on the notebook (:mod:`.protocol`).
+KEY = protocol.KEY
 #: The tag of a Markdown cell written in one language (``lang-zh``, ``lang-en``).
 LANG_TAG = "lang-{}"
 
@@ -31,39 +24,10 @@ def lang_tag(lang: str) -> str:
     return LANG_TAG.format(lang)
 
 
-def _as_notebook(notebook) -> dict:
-    """A notebook as a JSON dict (an ``nbformat`` node is one) from a node or a path."""
-    if isinstance(notebook, (str, os.PathLike)):
-        return json.loads(Path(notebook).read_text(encoding="utf-8"))
-    return notebook
-
-
-def of_output(output: dict) -> dict | None:
-    """The protocol's declaration of one output, or ``None``: a dict with at least ``kind``.
-
-    The legacy finding shape is read as ``{"kind": "finding", "text": …, "key": …, "ids": []}``.
-    """
-    meta = output.get("metadata") or {}
-    places = [meta] + [v for v in meta.values() if isinstance(v, dict)]
-    for place in places:
-        found = place.get(KEY)
-        if isinstance(found, dict) and isinstance(found.get("kind"), str):
-            return found
-    for place in places:
-        legacy = place.get(LEGACY_FINDING_KEY)
-        if isinstance(legacy, dict) and isinstance(legacy.get("finding"), dict):
-            return {"kind": "finding", "text": legacy["finding"], "key": bool(legacy.get("key")), "ids": []}
-    return None
-
-
 def declarations(notebook) -> list[dict]:
-    """Every declaration of an executed notebook's outputs, in order."""
-    found = []
-    for cell in _as_notebook(notebook).get("cells", []):
-        for output in cell.get("outputs", []) or []:
-            if isinstance(output, dict) and (declared := of_output(output)) is not None:
-                found.append(declared)
-    return found
+    """Every declaration of an executed notebook's outputs, in order, as :mod:`.protocol` reads
+    them (both places, and the legacy finding shape)."""
+    return [meta for _, _, meta in protocol.declared(notebook)]
 
 
 def _texts(value) -> dict[str, str]:
@@ -89,16 +53,8 @@ def ids(notebook) -> list[str]:
 
 
 def site_href(href) -> str | None:
-    """``href`` when it is a link inside the site (relative, no scheme, no host, not above the
-    site's folder), else ``None``."""
-    if not isinstance(href, str) or not href or href.startswith(("/", "\\")):
-        return None
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc or "\\" in href:
-        return None
-    if any(part == ".." for part in parts.path.split("/")):
-        return None
-    return href
+    """``href`` when it is a link inside the site, else ``None`` (:func:`.protocol.safe_href`)."""
+    return protocol.safe_href(href)
 
 
 def key_figures(notebook, lang: str) -> list[list[str]]:
@@ -121,7 +77,7 @@ def key_figures(notebook, lang: str) -> list[list[str]]:
 
 def nav_name(notebook, lang: str) -> str | None:
     """The notebook's short name in the navigation (``metadata["guilin_report"]["nav"][lang]``)."""
-    meta = (_as_notebook(notebook).get("metadata") or {}).get(KEY)
+    meta = (protocol._notebook(notebook).get("metadata") or {}).get(KEY)
     name = _texts((meta or {}).get("nav")).get(lang) if isinstance(meta, dict) else None
     return (name.strip() or None) if name else None
 
@@ -129,7 +85,7 @@ def nav_name(notebook, lang: str) -> str | None:
 def title(notebook, lang: str) -> str | None:
     """The first ``# `` heading of the notebook's Markdown cells in ``lang`` (cells tagged for
     the other language skipped), or ``None``."""
-    for cell in _as_notebook(notebook).get("cells", []):
+    for cell in protocol._notebook(notebook).get("cells", []):
         if cell.get("cell_type") != "markdown":
             continue
         tags = set((cell.get("metadata") or {}).get("tags") or [])
