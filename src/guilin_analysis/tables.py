@@ -99,12 +99,13 @@ def metrics(derived: pd.DataFrame, ids: list[str], lang: str = "zh", decimals: i
     marked ≥ or ≤), formula and caveat in ``lang``."""
     rows = derived.set_index("metric_id").loc[ids]
     units = unit_labels("metric-definitions", data_dir)
+    names = _names(data_dir, lang)                      # read once for every formula of the table
     bounds = rows["bound"] if "bound" in rows else pd.Series("exact", index=rows.index)
     frame = pd.DataFrame({
         label("name", lang): rows["name_zh" if lang == "zh" else "name_en"].to_numpy(),
         label("value", lang): [bounded(format_metric(v, u, lang, decimals, labels=units[u]), b)
                                for v, u, b in zip(rows["value"], rows["unit"], bounds)],
-        label("formula", lang): [formula_in_words(f, lang, data_dir) for f in rows["formula"]],
+        label("formula", lang): [formula_in_words(f, lang, names=names) for f in rows["formula"]],
         label("caveat", lang): rows["caveat_zh" if lang == "zh" else "caveat_en"].to_numpy(),
     })
     return _linked(frame, label("value", lang), list(ids), lambda i: f"data.html#metric-{i}")
@@ -118,10 +119,11 @@ _COUNTS = {"divisions.townships": {"zh": "乡镇（街道）数", "en": "townshi
            "divisions.towns_and_townships": {"zh": "镇和乡数", "en": "towns and townships"}}
 
 
-def formula_in_words(formula: str, lang: str, data_dir=None) -> str:
+def formula_in_words(formula: str, lang: str, data_dir=None, names: dict[str, str] | None = None) -> str:
     """A metric's formula for a reader: every id replaced by its name in ``lang`` (the ids stay
-    in the data page and the downloads): ``养老机构床位数 × 100 / …``."""
-    names = _names(data_dir, lang)
+    in the data page and the downloads): ``养老机构床位数 × 100 / …``. ``names`` (id -> name)
+    saves reading the package again for each formula."""
+    names = _names(data_dir, lang) if names is None else names
     return _ID.sub(lambda m: f"［{names[m.group(0)]}］" if lang == "zh" and m.group(0) in names
                    else f"[{names[m.group(0)]}]" if m.group(0) in names else m.group(0), str(formula))
 
