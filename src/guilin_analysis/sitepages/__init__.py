@@ -107,6 +107,7 @@ def site_files(chrome, built_at: str, data_dir: Path, notebooks_dir: Path,
 
     ``used_on`` (id -> notebook stems whose outputs show it) comes from the builder; without it
     the ids the executed notebooks in ``notebooks_dir`` declare are read (:mod:`.usage`)."""
+    from ..lookup import Facts
     from . import datapage, downloads, glossarypage, source, usage
 
     lang = chrome.lang
@@ -114,12 +115,11 @@ def site_files(chrome, built_at: str, data_dir: Path, notebooks_dir: Path,
     columns = downloads.column_rows(tables)
     if not used_on:
         used_on = usage.used_on(Path(notebooks_dir), list(chrome.notebooks))
-    context = source.source_context(lang, data_dir, used_on, nav_label, overrides)
+    facts = Facts(data_dir)                           # one reading of the package for both pages
+    inferred = set(facts.inferred)
+    context = source.source_context(lang, data_dir, used_on, nav_label, overrides, facts)
     files[SOURCE_PAGE] = source_html(chrome, built_at, context).encode("utf-8")
     charts = datapage.chart_files(Path(notebooks_dir), list(chrome.notebooks), lang, nav_label)
-    from ..lookup import Facts
-
-    inferred = set(Facts(data_dir).inferred)
     files[DATA_PAGE] = data_html(chrome, built_at, datapage.page_tables(tables, lang, DOWNLOADS, inferred),
                                  datapage.column_sheet(columns, lang, tables), charts).encode("utf-8")
     files[GLOSSARY_PAGE] = glossary_html(chrome, built_at, glossarypage.glossary_terms(data_dir, lang)).encode("utf-8")

@@ -130,7 +130,8 @@ def gap_position(text: str, kind: str, anchor: str) -> int | None:
     return pos
 
 
-def source_context(lang: str, data_dir, used_on: dict[str, list[str]], nav_label, overrides: dict | None = None) -> dict:
+def source_context(lang: str, data_dir, used_on: dict[str, list[str]], nav_label, overrides: dict | None = None,
+                   facts=None) -> dict:
     """What the source page shows: ``pieces`` (text runs, figure marks, gap marks), ``count``
     (marks) and ``ids`` (figures anchored). Under a what-if scenario (``overrides``) a figure the
     scenario sets says so beside the transcribed one (the text stays verbatim)."""
@@ -138,7 +139,7 @@ def source_context(lang: str, data_dir, used_on: dict[str, list[str]], nav_label
     from ..lookup import Facts
 
     text = load_report_text(data_dir)
-    facts = Facts(data_dir)
+    facts = Facts(data_dir) if facts is None else facts      # the caller's, when it has one
     table = facts.table
     units = unit_labels("report-indicators", data_dir)
     words = {}
