@@ -935,14 +935,24 @@ def _header_problems(file: str, header: list[str], fields: list[dict], key: list
     return problems
 
 
-def _unit_bound_problem(label: dict, unit: str, value: float) -> str | None:
-    """Why ``value`` breaks the bounds the unit label declares, or None."""
-    if "minimum" in label and value < label["minimum"]:
-        return f"is below the minimum {label['minimum']:g}"
-    if "exclusiveMinimum" in label and value <= label["exclusiveMinimum"]:
-        return f"must be greater than {label['exclusiveMinimum']:g}"
-    if "maximum" in label and value > label["maximum"]:
-        return f"is above the maximum {label['maximum']:g}"
+def unit_bounds(label: dict, row: dict) -> dict:
+    """The bounds a unit label declares (minimum, exclusiveMinimum, maximum) for one row (field
+    name -> text), empty when the row is exempt (``exceptWhere``: every named field matches its
+    pattern, ASCII digits only)."""
+    exempt = label.get("exceptWhere")
+    if exempt and all(re.fullmatch(p, str(row.get(n, "")), re.ASCII) for n, p in exempt.items()):
+        return {}
+    return {k: label[k] for k in ("minimum", "exclusiveMinimum", "maximum") if k in label}
+
+
+def bound_problem(limits: dict, value: float) -> str | None:
+    """Why ``value`` breaks ``limits`` (a unit label's bounds), or None."""
+    if "minimum" in limits and value < limits["minimum"]:
+        return f"is below the minimum {limits['minimum']:g}"
+    if "exclusiveMinimum" in limits and value <= limits["exclusiveMinimum"]:
+        return f"must be greater than {limits['exclusiveMinimum']:g}"
+    if "maximum" in limits and value > limits["maximum"]:
+        return f"is above the maximum {limits['maximum']:g}"
     return None
 
 
@@ -1069,10 +1079,7 @@ def _check_table(root: Path, res: dict, descriptor: dict) -> _Table:
             label = labels.get(unit)
             if label is None or value is None:
                 continue
-            exempt = label.get("exceptWhere")
-            if exempt and all(re.fullmatch(p, row[header.index(n)], re.ASCII) for n, p in exempt.items()):
-                continue
-            why = _unit_bound_problem(label, unit, value)
+            why = bound_problem(unit_bounds(label, dict(zip(header, row))), value)
             if why:
                 problems.append(Problem(file, line, value_field,
                                         f"{row[header.index(value_field)].strip()} {unit} {why}, the bound "

@@ -12,16 +12,17 @@ formula, so set its inputs. Quotes and the report text stay verbatim.
 bounds the unit's label declares in ``datapackage.json`` (a negative count of beds).
 :class:`UnknownIdError` is also what every lookup by id raises (:mod:`~guilin_analysis.lookup`).
 
-Imports nothing from the package, so that :mod:`~guilin_analysis.metrics` and
-:mod:`~guilin_analysis.lookup` can both use it.
+Imports only :mod:`~guilin_analysis.data` (whose unit bounds ``check`` also applies), so that
+:mod:`~guilin_analysis.metrics` and :mod:`~guilin_analysis.lookup` can both use it.
 """
 from __future__ import annotations
 
 import difflib
 import math
 import numbers
-import re
 from typing import Iterable, Mapping
+
+from .data import bound_problem, unit_bounds as bounds  # noqa: F401  (bounds: re-exported)
 
 
 class UnknownIdError(KeyError):
@@ -58,25 +59,6 @@ def unknown_id(item_id, known: Iterable[str], what: str) -> UnknownIdError:
     return UnknownIdError(f"{item_id!r} is not {what} of this data package{suggestion}", str(item_id), hint)
 
 
-def bounds(label: Mapping, row: Mapping) -> dict:
-    """The bounds a unit label declares (minimum, exclusiveMinimum, maximum) for one row,
-    empty when the row is exempt (``exceptWhere``: every named field matches its pattern)."""
-    exempt = label.get("exceptWhere")
-    if exempt and all(re.fullmatch(p, str(row.get(n, ""))) for n, p in exempt.items()):
-        return {}
-    return {k: label[k] for k in ("minimum", "exclusiveMinimum", "maximum") if k in label}
-
-
-def _outside(value: float, limits: Mapping) -> str | None:
-    if "minimum" in limits and value < limits["minimum"]:
-        return f"is below the minimum {limits['minimum']:g}"
-    if "exclusiveMinimum" in limits and value <= limits["exclusiveMinimum"]:
-        return f"must be greater than {limits['exclusiveMinimum']:g}"
-    if "maximum" in limits and value > limits["maximum"]:
-        return f"is above the maximum {limits['maximum']:g}"
-    return None
-
-
 def check_overrides(overrides: Mapping | None, limits: Mapping[str, Mapping]) -> dict[str, float]:
     """``overrides`` checked against the ids that may be set (``limits``: id -> the bounds of
     its unit, see :func:`bounds`); returns ``{id: float value}``. Raises :class:`UnknownIdError`
@@ -95,7 +77,7 @@ def check_overrides(overrides: Mapping | None, limits: Mapping[str, Mapping]) ->
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
             raise ValueError(f"overrides: the value for {item_id!r} must be a finite number in the unit "
                              f"the figure is printed in, not {value!r}")
-        why = _outside(float(value), limits[item_id])
+        why = bound_problem(limits[item_id], float(value))
         if why:
             raise ValueError(f"overrides: {value:g} for {item_id!r} {why}, the bound datapackage.json "
                              "declares for its unit (x-unit-labels)")
