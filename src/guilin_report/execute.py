@@ -523,8 +523,9 @@ def _end_children_and_exit(code: int) -> None:
     """Kill this worker's kernel (and anything else it started), remove its kernel folders,
     then exit at once."""
     try:
-        import psutil   # a dependency of ipykernel
-
+        psutil = _psutil                           # imported by _worker_signals: no import in a handler
+        if psutil is None:
+            import psutil
         for child in psutil.Process().children(recursive=True):
             with contextlib.suppress(psutil.Error):
                 child.kill()
@@ -543,9 +544,18 @@ def _watch_parent(parent: int) -> None:
     _end_children_and_exit(1)
 
 
+_psutil = None
+
+
 def _worker_signals() -> None:
     """A worker ignores SIGINT (the parent decides what an interrupt ends); SIGTERM and SIGHUP
-    end its kernel and its kernel folder with it."""
+    end its kernel and its kernel folder with it. psutil (a dependency of ipykernel) is imported
+    here, before any handler can run: a signal handler that imports can block on an import lock
+    a thread of the forking process held (seen as a worker that never ended on SIGHUP)."""
+    global _psutil
+    import psutil
+
+    _psutil = psutil
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: _end_children_and_exit(143))
     signal.signal(signal.SIGHUP, lambda *_: _end_children_and_exit(129))
